@@ -1,1 +1,14 @@
-fn main() {}
+//! `iam-evidence`: parse arguments, dispatch, map errors to exit codes.
+
+use clap::Parser;
+use iam_evidence::cli::{Cli, Command};
+use iam_evidence::commands;
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match &cli.command {
+        Command::Audit(args) => commands::audit::run(args),
+        Command::Checks(args) => commands::checks::run(args),
+    };
+    std::process::exit(code);
+}

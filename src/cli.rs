@@ -1,0 +1,95 @@
+//! Command-line interface (the stable contract in SPEC "Interfaces").
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Offline audit of AWS IAM exports into an audit-ready Excel workpaper.
+#[derive(Debug, Parser)]
+#[command(name = "iam-evidence", version = crate::commands::VERSION_LINE, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit IAM exports (credential reports, authorization details) and write the workpaper.
+    #[command(after_help = AUDIT_EXAMPLES)]
+    Audit(AuditArgs),
+    /// List the checks: ID, title, severity, references.
+    Checks(ChecksArgs),
+}
+
+const AUDIT_EXAMPLES: &str = "Examples:
+  iam-evidence audit samples -o audit.xlsx
+  iam-evidence audit exports/ --output q3.xlsx --results q3.jsonl --as-of 2025-09-30
+  iam-evidence audit acme/ --org-accounts acme/list-accounts.json --keep-going -o acme.xlsx
+
+Exit status: 0 the run completed (whatever the findings); 1 an input could not be read or an
+output could not be written; 2 bad usage.";
+
+/// `audit` options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AuditArgs {
+    /// Files or folders holding the exports (walked recursively; files are recognized by content).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The workbook to write (.xlsx). Written atomically.
+    #[arg(short, long, value_name = "WORKBOOK.xlsx")]
+    pub output: PathBuf,
+    /// Also write every result as JSON lines (plus RESULTS.meta.json beside it).
+    #[arg(long, value_name = "RESULTS.jsonl")]
+    pub results: Option<PathBuf>,
+    /// Measure ages against the end of this day (UTC) for every account.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub as_of: Option<time::Date>,
+    /// `aws organizations list-accounts` output: which accounts are internal.
+    #[arg(long, value_name = "FILE")]
+    pub org_accounts: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Leave out unreadable exports (their accounts get NOT_DETERMINABLE rows) instead of failing.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// No warnings or progress on stderr (errors still print).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// FAIL an access key older than this many days.
+    #[arg(long, value_name = "N", default_value_t = 90)]
+    pub max_key_age_days: i64,
+    /// FAIL a credential unused for this many days or more.
+    #[arg(long, value_name = "N", default_value_t = 45)]
+    pub max_unused_days: i64,
+    /// Minimum password length a password policy must require.
+    #[arg(long, value_name = "N", default_value_t = 14)]
+    pub min_password_length: u64,
+    /// Minimum password reuse prevention a password policy must require.
+    #[arg(long, value_name = "N", default_value_t = 24)]
+    pub min_password_reuse: u64,
+}
+
+/// `checks` options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ChecksArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CatalogueFormat::Table)]
+    pub format: CatalogueFormat,
+}
+
+/// Formats of the check catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CatalogueFormat {
+    /// Aligned columns for a terminal.
+    Table,
+    /// One JSON array.
+    Json,
+    /// The Markdown of docs/checks.md.
+    Markdown,
+}
+
+fn parse_as_of(text: &str) -> Result<time::Date, String> {
+    crate::asof::parse_date_option(text)
+}

@@ -1,0 +1,71 @@
+//! `iam-evidence audit`: run the pipeline and report.
+
+use crate::checks::Thresholds;
+use crate::cli::AuditArgs;
+use crate::pipeline::{AuditOptions, run as run_pipeline};
+
+/// Runs an audit; returns the exit status (0 done, 1 input or output error).
+pub fn run(args: &AuditArgs) -> i32 {
+    let threads = args
+        .threads
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let opts = AuditOptions {
+        paths: args.paths.clone(),
+        output: args.output.clone(),
+        results: args.results.clone(),
+        as_of: args.as_of,
+        org_accounts: args.org_accounts.clone(),
+        threads,
+        keep_going: args.keep_going,
+        thresholds: Thresholds {
+            max_key_age_days: args.max_key_age_days,
+            max_unused_days: args.max_unused_days,
+            min_password_length: args.min_password_length,
+            min_password_reuse: args.min_password_reuse,
+        },
+        command_line: command_line(),
+        warn: if args.quiet {
+            |_| {}
+        } else {
+            |m| eprintln!("{m}")
+        },
+    };
+    match run_pipeline(&opts) {
+        Ok(summary) => {
+            if !args.quiet {
+                eprintln!(
+                    "audited {} account(s): {} result(s), {} finding(s); wrote {}",
+                    summary.accounts,
+                    summary.results,
+                    summary.findings,
+                    args.output.display()
+                );
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// The command line as typed (program name normalized), for the cover's re-perform line.
+fn command_line() -> String {
+    let mut parts: Vec<String> = std::env::args().skip(1).map(|a| quote(&a)).collect();
+    parts.insert(0, "iam-evidence".into());
+    parts.join(" ")
+}
+
+fn quote(arg: &str) -> String {
+    if !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:@,+".contains(c))
+    {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}

@@ -1,0 +1,82 @@
+//! `iam-evidence checks`: the catalogue from the registry, as a table, JSON or Markdown.
+
+use crate::checks::{CheckMeta, REGISTRY};
+use crate::cli::{CatalogueFormat, ChecksArgs};
+
+/// Prints the catalogue.
+pub fn run(args: &ChecksArgs) -> i32 {
+    let text = match args.format {
+        CatalogueFormat::Table => table(),
+        CatalogueFormat::Json => {
+            let metas: Vec<&CheckMeta> = REGISTRY.iter().map(|c| c.meta).collect();
+            serde_json::to_string_pretty(&metas).unwrap_or_default() + "\n"
+        }
+        CatalogueFormat::Markdown => markdown(),
+    };
+    print!("{text}");
+    0
+}
+
+fn table() -> String {
+    let mut out = format!(
+        "{:<28} {:<9} {:<10} {:<12} TITLE\n",
+        "ID", "SEVERITY", "CIS v3/v6", "SECURITY HUB"
+    );
+    for c in REGISTRY {
+        let m = c.meta;
+        let cis = format!(
+            "{}/{}",
+            m.references.cis_v1_4_to_v4.unwrap_or("—"),
+            m.references.cis_v6.unwrap_or("—")
+        );
+        out.push_str(&format!(
+            "{:<28} {:<9} {:<10} {:<12} {}\n",
+            m.id,
+            m.severity.as_str(),
+            cis,
+            m.references.security_hub.unwrap_or("—"),
+            m.title
+        ));
+    }
+    out
+}
+
+/// The catalogue as Markdown: the content of `docs/checks.md`.
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Checks\n\nGenerated from the check registry (`iam-evidence checks --format markdown`); do not edit by hand.\n\n",
+    );
+    for c in REGISTRY {
+        let m = c.meta;
+        let r = &m.references;
+        out.push_str(&format!("## `{}`: {}\n\n", m.id, m.title));
+        let severity = match m.severity_note {
+            Some(n) => format!("{} ({n})", m.severity.as_str()),
+            None => m.severity.as_str().to_string(),
+        };
+        out.push_str(&format!(
+            "- **Severity:** {severity}\n- **Population:** {}\n\n",
+            m.population
+        ));
+        out.push_str(&format!("**Why it matters.** {}\n\n", m.rationale));
+        out.push_str("**Statuses.**\n\n");
+        for (status, meaning) in m.statuses {
+            out.push_str(&format!("- `{}`: {meaning}\n", status.as_str()));
+        }
+        out.push_str(&format!("\n**Remediation.** {}\n\n", m.remediation));
+        out.push_str("**References.**\n\n| Framework | Reference |\n|---|---|\n");
+        for (name, value) in [
+            ("CIS AWS Foundations v1.4–v4.0", r.cis_v1_4_to_v4),
+            ("CIS v5", r.cis_v5),
+            ("CIS v6", r.cis_v6),
+            ("CIS v7", r.cis_v7),
+            ("AWS Security Hub", r.security_hub),
+            ("AWS Config rule", r.config_rule),
+            ("AWS Control Tower", r.control_tower),
+        ] {
+            out.push_str(&format!("| {name} | {} |\n", value.unwrap_or("—")));
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand, each with one entry point.
+
+pub mod audit;
+pub mod checks;
+
+/// `--version` text: the crate version.
+pub const VERSION_LINE: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,199 @@
+//! Optional evidence exports: password policy (or its NoSuchEntity answer), virtual MFA
+//! devices, account summary, and `organizations list-accounts`.
+
+use super::{AccountCollector, AccountKey};
+use crate::error::InputError;
+use crate::model::evidence::{
+    AccountSummary, OrgAccount, OrgAccounts, PasswordPolicyEvidence, VirtualMfaDevices,
+};
+use crate::source::FileRef;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+fn json(text: &str, file: &FileRef) -> Result<Value, InputError> {
+    serde_json::from_str(text).map_err(|e| {
+        InputError::at(
+            &file.file,
+            format!("line {}, column {}", e.line(), e.column()),
+            format!("invalid JSON: {e}"),
+        )
+    })
+}
+
+fn as_u64(v: &Value) -> Option<u64> {
+    v.as_u64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+}
+
+/// `{"PasswordPolicy": {...}}`.
+pub fn password_policy(text: &str, file: &FileRef) -> Result<PasswordPolicyEvidence, InputError> {
+    let v = json(text, file)?;
+    let Some(policy) = v.get("PasswordPolicy").and_then(Value::as_object) else {
+        return Err(InputError::at(
+            &file.file,
+            "/PasswordPolicy",
+            "expected the password policy object",
+        ));
+    };
+    let fields = policy
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str().map_or_else(|| v.to_string(), str::to_string),
+            )
+        })
+        .collect();
+    Ok(PasswordPolicyEvidence::Set {
+        minimum_length: policy.get("MinimumPasswordLength").and_then(as_u64),
+        reuse_prevention: policy.get("PasswordReusePrevention").and_then(as_u64),
+        fields,
+        source: file.at("/PasswordPolicy"),
+    })
+}
+
+/// The account named by a NoSuchEntity password-policy answer ("...domain name ACCOUNT...").
+pub fn no_password_policy_account(message: &str) -> Option<String> {
+    let after = message.split("domain name").nth(1)?;
+    let id: String = after
+        .trim_start()
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '.')
+        .collect();
+    (!id.is_empty()).then_some(id)
+}
+
+/// True for the saved error object or CLI error text meaning "no password policy is set".
+pub fn is_no_password_policy(text: &str) -> bool {
+    if let Ok(v) = serde_json::from_str::<Value>(text) {
+        let err = v.get("Error").unwrap_or(&Value::Null);
+        let code = err.get("Code").and_then(Value::as_str).unwrap_or("");
+        let msg = err.get("Message").and_then(Value::as_str).unwrap_or("");
+        return code == "NoSuchEntity" && msg.contains("Password Policy");
+    }
+    text.contains("NoSuchEntity") && text.contains("GetAccountPasswordPolicy")
+}
+
+/// The message of a NoSuchEntity answer (JSON error object or CLI error text).
+pub fn no_password_policy_message(text: &str) -> String {
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| {
+            v.pointer("/Error/Message")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| text.trim().to_string())
+}
+
+/// `aws iam list-virtual-mfa-devices`, with the account its ARNs name.
+pub fn virtual_mfa(
+    text: &str,
+    file: &FileRef,
+) -> Result<(VirtualMfaDevices, Option<AccountKey>), InputError> {
+    let v = json(text, file)?;
+    let Some(list) = v.get("VirtualMFADevices").and_then(Value::as_array) else {
+        return Err(InputError::at(
+            &file.file,
+            "/VirtualMFADevices",
+            "expected an array of devices",
+        ));
+    };
+    let mut accounts = AccountCollector::default();
+    let mut devices = Vec::new();
+    for (i, d) in list.iter().enumerate() {
+        let serial = d
+            .get("SerialNumber")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        accounts.see(
+            &file.file,
+            &serial,
+            &format!("/VirtualMFADevices/{i}/SerialNumber"),
+        )?;
+        let user = d
+            .pointer("/User/Arn")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        devices.push((serial, user));
+    }
+    Ok((
+        VirtualMfaDevices {
+            devices,
+            source: file.at("/VirtualMFADevices"),
+        },
+        accounts.finish(),
+    ))
+}
+
+/// `aws iam get-account-summary`.
+pub fn account_summary(text: &str, file: &FileRef) -> Result<AccountSummary, InputError> {
+    let v = json(text, file)?;
+    let Some(map) = v.get("SummaryMap").and_then(Value::as_object) else {
+        return Err(InputError::at(
+            &file.file,
+            "/SummaryMap",
+            "expected the SummaryMap object",
+        ));
+    };
+    let values: BTreeMap<String, i64> = map
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_i64()?)))
+        .collect();
+    Ok(AccountSummary {
+        values,
+        source: file.at("/SummaryMap"),
+    })
+}
+
+/// `aws organizations list-accounts` (`Status` or the newer `State`), merged into `into`.
+pub fn org_accounts(
+    text: &str,
+    file: &FileRef,
+    into: &mut OrgAccounts,
+) -> Result<usize, InputError> {
+    let v = json(text, file)?;
+    let Some(list) = v.get("Accounts").and_then(Value::as_array) else {
+        return Err(InputError::at(
+            &file.file,
+            "/Accounts",
+            "expected an array of accounts",
+        ));
+    };
+    for (i, a) in list.iter().enumerate() {
+        let Some(id) = a.get("Id").and_then(|x| {
+            x.as_str()
+                .map(str::to_string)
+                .or_else(|| x.as_u64().map(|n| format!("{n:012}")))
+        }) else {
+            return Err(InputError::at(
+                &file.file,
+                format!("/Accounts/{i}/Id"),
+                "expected the account Id",
+            ));
+        };
+        let state = a
+            .get("State")
+            .or_else(|| a.get("Status"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        into.accounts.insert(id.clone(), OrgAccount { id, state });
+    }
+    into.sources.push(file.at("/Accounts"));
+    Ok(list.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_from_no_such_entity_message() {
+        let m = "The Password Policy with domain name 123456789012 cannot be found.";
+        assert_eq!(
+            no_password_policy_account(m).as_deref(),
+            Some("123456789012")
+        );
+    }
+}

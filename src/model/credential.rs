@@ -1,0 +1,180 @@
+//! The credential report, typed: sentinels are variants, not strings.
+
+use crate::source::SourceRef;
+use time::OffsetDateTime;
+
+/// A credential report cell that holds a timestamp or one of the report's sentinels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dated {
+    /// A real timestamp.
+    At(OffsetDateTime),
+    /// `N/A`: no such credential, or a key never used.
+    NotApplicable,
+    /// `no_information`: a password never used, or not used since 2014-10-20.
+    NoInformation,
+    /// `not_supported`: the root user's password columns in older reports.
+    NotSupported,
+}
+
+impl Dated {
+    /// The timestamp, if the cell holds one.
+    pub fn instant(self) -> Option<OffsetDateTime> {
+        match self {
+            Dated::At(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The cell as an auditor reads it: the date, or the sentinel spelled out.
+    pub fn describe(self) -> String {
+        match self {
+            Dated::At(t) => crate::timestamp::format_utc(t),
+            Dated::NotApplicable => "N/A".into(),
+            Dated::NoInformation => "no_information".into(),
+            Dated::NotSupported => "not_supported".into(),
+        }
+    }
+}
+
+/// A credential report boolean that may be `not_supported` (root password in older reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Flag {
+    /// `true` / `TRUE`.
+    True,
+    /// `false` / `FALSE`.
+    False,
+    /// `not_supported`.
+    NotSupported,
+}
+
+impl Flag {
+    /// True only for an explicit `true`.
+    pub fn is_true(self) -> bool {
+        self == Flag::True
+    }
+
+    /// The cell as written in the report.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Flag::True => "true",
+            Flag::False => "false",
+            Flag::NotSupported => "not_supported",
+        }
+    }
+}
+
+/// One access key's columns (`access_key_N_*`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AccessKey {
+    /// 1 or 2.
+    pub slot: u8,
+    /// `access_key_N_active`.
+    pub active: bool,
+    /// `access_key_N_last_rotated`: `N/A` when the key does not exist.
+    pub last_rotated: Dated,
+    /// `access_key_N_last_used_date`: `N/A` when never used.
+    pub last_used: Dated,
+}
+
+impl AccessKey {
+    /// `access_key_1` or `access_key_2`, the credential name used in results.
+    pub fn credential_name(&self) -> &'static str {
+        if self.slot == 1 {
+            "access_key_1"
+        } else {
+            "access_key_2"
+        }
+    }
+
+    /// True when the key exists (active or not).
+    pub fn exists(&self) -> bool {
+        self.active || self.last_rotated != Dated::NotApplicable
+    }
+}
+
+/// The columns of one credential report row that checks read (optional columns are not kept:
+/// no check reads them, so rows differing only there are identical for duplicate detection).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CredentialFields {
+    /// `user`; `<root_account>` for root.
+    pub user: String,
+    /// `arn`.
+    pub arn: String,
+    /// `user_creation_time`.
+    pub user_creation_time: Dated,
+    /// `password_enabled`.
+    pub password_enabled: Flag,
+    /// `password_last_used`.
+    pub password_last_used: Dated,
+    /// `password_last_changed`.
+    pub password_last_changed: Dated,
+    /// `mfa_active`.
+    pub mfa_active: bool,
+    /// `access_key_1_*` and `access_key_2_*`.
+    pub access_keys: [AccessKey; 2],
+}
+
+/// One row of a credential report with where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CredentialRow {
+    /// The values checks read.
+    pub fields: CredentialFields,
+    /// File, hash and `line N` / `Content line N` / `sheet S row N`.
+    pub source: SourceRef,
+}
+
+/// All rows of one principal (keyed by exact ARN): one row, or several conflicting ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CredentialEntry {
+    /// Distinct rows for this ARN in file order; identical duplicates are counted once.
+    pub rows: Vec<CredentialRow>,
+}
+
+impl CredentialEntry {
+    /// The first row (every entry has at least one).
+    pub fn first(&self) -> &CredentialRow {
+        &self.rows[0]
+    }
+
+    /// True when the report holds conflicting rows for this principal.
+    pub fn is_conflicting(&self) -> bool {
+        self.rows.len() > 1
+    }
+
+    /// The exact ARN of this principal.
+    pub fn arn(&self) -> &str {
+        &self.first().fields.arn
+    }
+
+    /// Where the conflicting rows are, for a reason text (`line 4 and line 9`).
+    pub fn locations(&self) -> String {
+        let locs: Vec<&str> = self
+            .rows
+            .iter()
+            .map(|r| r.source.location.as_str())
+            .collect();
+        locs.join(" and ")
+    }
+}
+
+/// One account's credential report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CredentialReport {
+    /// The `GeneratedTime` of a `get-credential-report` wrapper, when the export kept it.
+    pub generated_time: Option<OffsetDateTime>,
+    /// The latest timestamp in the report, excluding `password_next_rotation`.
+    pub latest_timestamp: Option<OffsetDateTime>,
+    /// The `<root_account>` entry, when the report has one.
+    pub root: Option<CredentialEntry>,
+    /// IAM users, in file order of their first row.
+    pub users: Vec<CredentialEntry>,
+    /// The source of the report's header (for account-level citations).
+    pub header_source: SourceRef,
+}
+
+impl CredentialReport {
+    /// The user entry with this exact ARN.
+    pub fn user(&self, arn: &str) -> Option<&CredentialEntry> {
+        self.users.iter().find(|u| u.arn() == arn)
+    }
+}

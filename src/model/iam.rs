@@ -1,0 +1,173 @@
+//! The authorization details export, typed: users, groups, roles and managed policies, each
+//! with its source reference.
+
+use crate::policy::Policy;
+use crate::source::SourceRef;
+
+/// An inline policy embedded in a user, group or role.
+#[derive(Debug, Clone)]
+pub struct InlinePolicy {
+    /// `PolicyName`.
+    pub name: String,
+    /// The parsed `PolicyDocument`.
+    pub document: Policy,
+    /// Where the inline policy sits (`/UserDetailList/0/UserPolicyList/1`).
+    pub source: SourceRef,
+}
+
+/// A managed policy attachment (`AttachedManagedPolicies[]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// `PolicyName`.
+    pub name: String,
+    /// `PolicyArn`.
+    pub arn: String,
+}
+
+/// An IAM user from `UserDetailList`.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// `UserName`.
+    pub name: String,
+    /// `Arn`, as exported.
+    pub arn: String,
+    /// `Arn` with the file's account substituted for an `aws` account field.
+    pub canonical_arn: String,
+    /// Group names from `GroupList`.
+    pub groups: Vec<String>,
+    /// `UserPolicyList`.
+    pub inline_policies: Vec<InlinePolicy>,
+    /// `AttachedManagedPolicies`.
+    pub attached: Vec<Attachment>,
+    /// `PermissionsBoundary.PermissionsBoundaryArn`.
+    pub boundary: Option<String>,
+    /// `/UserDetailList/N`.
+    pub source: SourceRef,
+}
+
+/// An IAM group from `GroupDetailList`.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// `GroupName`.
+    pub name: String,
+    /// `Arn`.
+    pub arn: String,
+    /// `GroupPolicyList`.
+    pub inline_policies: Vec<InlinePolicy>,
+    /// `AttachedManagedPolicies`.
+    pub attached: Vec<Attachment>,
+    /// `/GroupDetailList/N`.
+    pub source: SourceRef,
+}
+
+/// An IAM role from `RoleDetailList`.
+#[derive(Debug, Clone)]
+pub struct Role {
+    /// `RoleName`.
+    pub name: String,
+    /// `Arn`.
+    pub arn: String,
+    /// `Path`.
+    pub path: String,
+    /// `AssumeRolePolicyDocument`; `None` when the export has none.
+    pub trust_policy: Option<Policy>,
+    /// `RolePolicyList`.
+    pub inline_policies: Vec<InlinePolicy>,
+    /// `AttachedManagedPolicies`.
+    pub attached: Vec<Attachment>,
+    /// `PermissionsBoundary.PermissionsBoundaryArn`.
+    pub boundary: Option<String>,
+    /// `/RoleDetailList/N`.
+    pub source: SourceRef,
+}
+
+/// One version of a managed policy (`PolicyVersionList[]`).
+#[derive(Debug, Clone)]
+pub struct PolicyVersion {
+    /// `VersionId`.
+    pub version_id: String,
+    /// `IsDefaultVersion`.
+    pub is_default: bool,
+    /// The parsed `Document`; `None` when the export omitted it.
+    pub document: Option<Policy>,
+    /// `/Policies/N/PolicyVersionList/M`.
+    pub source: SourceRef,
+}
+
+/// A managed policy from `Policies`.
+#[derive(Debug, Clone)]
+pub struct ManagedPolicy {
+    /// `PolicyName`.
+    pub name: String,
+    /// `Arn`.
+    pub arn: String,
+    /// `AttachmentCount` (0 when absent).
+    pub attachment_count: u64,
+    /// `DefaultVersionId`.
+    pub default_version_id: Option<String>,
+    /// `PolicyVersionList`.
+    pub versions: Vec<PolicyVersion>,
+    /// `/Policies/N`.
+    pub source: SourceRef,
+}
+
+impl ManagedPolicy {
+    /// The effective version: `IsDefaultVersion: true`, else the one named by `DefaultVersionId`.
+    pub fn default_version(&self) -> Option<&PolicyVersion> {
+        self.versions.iter().find(|v| v.is_default).or_else(|| {
+            let id = self.default_version_id.as_deref()?;
+            self.versions.iter().find(|v| v.version_id == id)
+        })
+    }
+
+    /// True for AWS-managed policies (`arn:PARTITION:iam::aws:policy/...`).
+    pub fn is_aws_managed(&self) -> bool {
+        is_aws_managed_arn(&self.arn)
+    }
+}
+
+/// True for an AWS-managed policy ARN (account field `aws`).
+pub fn is_aws_managed_arn(arn: &str) -> bool {
+    crate::arn::Arn::parse(arn)
+        .is_some_and(|a| a.account == "aws" && a.resource.starts_with("policy/"))
+}
+
+/// One account's authorization details, merged from all its page files.
+#[derive(Debug, Clone, Default)]
+pub struct Authorization {
+    /// `UserDetailList`.
+    pub users: Vec<User>,
+    /// `GroupDetailList`.
+    pub groups: Vec<Group>,
+    /// `RoleDetailList`.
+    pub roles: Vec<Role>,
+    /// `Policies`.
+    pub policies: Vec<ManagedPolicy>,
+}
+
+impl Authorization {
+    /// The user with this ARN (exact, or with the account substituted for `aws`).
+    pub fn user(&self, arn: &str) -> Option<&User> {
+        self.users
+            .iter()
+            .find(|u| u.arn == arn || u.canonical_arn == arn)
+    }
+
+    /// The group with this name.
+    pub fn group(&self, name: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.name == name)
+    }
+
+    /// The managed policy with this ARN.
+    pub fn policy(&self, arn: &str) -> Option<&ManagedPolicy> {
+        self.policies.iter().find(|p| p.arn == arn)
+    }
+
+    /// Appends another page of the same account.
+    pub fn merge(&mut self, other: Authorization) {
+        self.users.extend(other.users);
+        self.groups.extend(other.groups);
+        self.roles.extend(other.roles);
+        self.policies.extend(other.policies);
+    }
+}

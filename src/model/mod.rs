@@ -1,0 +1,85 @@
+//! The typed model of one account, built from all of its export files.
+
+pub mod credential;
+pub mod evidence;
+pub mod iam;
+
+use crate::asof::AsOf;
+use crate::source::SourceRef;
+use std::sync::Arc;
+
+pub use credential::{AccessKey, CredentialEntry, CredentialReport, CredentialRow, Dated, Flag};
+pub use evidence::{AccountSummary, OrgAccounts, PasswordPolicyEvidence, VirtualMfaDevices};
+pub use iam::Authorization;
+
+/// The two main export kinds; checks say which they need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ExportKind {
+    /// The IAM credential report.
+    CredentialReport,
+    /// `get-account-authorization-details`.
+    AuthorizationDetails,
+}
+
+impl ExportKind {
+    /// How an auditor names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportKind::CredentialReport => "credential report",
+            ExportKind::AuthorizationDetails => "authorization details export",
+        }
+    }
+}
+
+/// An export of this account that was left out under `--keep-going`, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeftOut {
+    /// Which export.
+    pub kind: ExportKind,
+    /// The file(s) and the error, as shown to the user.
+    pub reason: String,
+}
+
+/// Everything known about one account.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// The account ID from the ARNs (12 digits, or flagged when not).
+    pub id: String,
+    /// `aws`, `aws-us-gov`, `aws-cn`.
+    pub partition: String,
+    /// The credential report, when exported.
+    pub credential_report: Option<CredentialReport>,
+    /// The authorization details, when exported (all pages merged).
+    pub authorization: Option<Authorization>,
+    /// The pages of the authorization export (for account-level citations).
+    pub authorization_sources: Vec<SourceRef>,
+    /// The password policy export, when present.
+    pub password_policy: Option<PasswordPolicyEvidence>,
+    /// The virtual MFA device list, when present.
+    pub virtual_mfa: Option<VirtualMfaDevices>,
+    /// The account summary, when present.
+    pub summary: Option<AccountSummary>,
+    /// The organization's account list (shared by all accounts).
+    pub org: Arc<OrgAccounts>,
+    /// The accounts present in this run's inputs (for internal vs external trust).
+    pub known_accounts: Arc<std::collections::BTreeSet<String>>,
+    /// Exports left out under `--keep-going`.
+    pub left_out: Vec<LeftOut>,
+    /// The as-of instant for age-based checks, and the rule that chose it.
+    pub as_of: AsOf,
+}
+
+impl Account {
+    /// The root user's ARN in this account.
+    pub fn root_arn(&self) -> String {
+        crate::arn::root_arn(&self.partition, &self.id)
+    }
+
+    /// Why an export is unavailable: left out with an error, or absent from the inputs.
+    pub fn missing_reason(&self, kind: ExportKind) -> String {
+        match self.left_out.iter().find(|l| l.kind == kind) {
+            Some(l) => format!("{} left out: {}", kind.label(), l.reason),
+            None => format!("no {} for this account in the inputs", kind.label()),
+        }
+    }
+}

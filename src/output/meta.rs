@@ -1,0 +1,120 @@
+//! Run metadata: what the cover sheet and the `<RESULTS>.meta.json` sidecar say about a run
+//! (version, options, as-of per account, every input with its hash), so runs can be verified
+//! and merged.
+
+use crate::checks::{Status, Thresholds};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One input file as listed on the inputs sheet and in the sidecar.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct InputRecord {
+    /// Path relative to its PATH argument.
+    pub file: String,
+    /// What it is (`credential report (CSV)`), or `not an export`.
+    pub kind: String,
+    /// The account it was assigned to, if any.
+    pub account: Option<String>,
+    /// Bytes.
+    pub size: u64,
+    /// SHA-256.
+    pub sha256: String,
+    /// Rows (credential report) or entities (authorization details).
+    pub rows: Option<usize>,
+    /// `GeneratedTime`, ISO 8601.
+    pub generated_time: Option<String>,
+    /// `used`, `skipped`, `left out`, `unassigned`, `duplicate`.
+    pub disposition: String,
+    /// Why skipped, left out or unassigned; flags such as a non-standard account ID.
+    pub note: String,
+}
+
+/// One account's run facts.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AccountRecord {
+    /// Account ID.
+    pub account_id: String,
+    /// Partition.
+    pub partition: String,
+    /// As-of instant, ISO 8601, if any.
+    pub as_of: Option<String>,
+    /// The rule that chose it.
+    pub as_of_rule: crate::asof::AsOfRule,
+    /// Exports left out under `--keep-going`.
+    pub left_out: Vec<String>,
+    /// IAM users in the credential report (excluding root).
+    pub users: usize,
+    /// Roles in the authorization export.
+    pub roles: usize,
+    /// Managed policies in the authorization export.
+    pub policies: usize,
+    /// Result counts per check and status.
+    #[serde(skip)]
+    pub counts: BTreeMap<&'static str, [u64; 5]>,
+}
+
+/// The options that shape results (recorded so a run can be re-performed).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RunOptions {
+    /// `--as-of`, if given.
+    pub as_of: Option<String>,
+    /// Thresholds.
+    #[serde(flatten)]
+    pub thresholds: Thresholds,
+    /// `--keep-going`.
+    pub keep_going: bool,
+    /// `--org-accounts`, if given.
+    pub org_accounts: Option<String>,
+}
+
+/// Everything the cover, summary and inputs sheets and the sidecar need.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRecord {
+    /// `iam-evidence`.
+    pub tool: &'static str,
+    /// Crate version.
+    pub version: &'static str,
+    /// The command line to re-perform the run.
+    pub command_line: String,
+    /// Options.
+    pub options: RunOptions,
+    /// SHA-256 over the sorted `sha256  file` lines of every input.
+    pub input_digest: String,
+    /// Accounts in results order.
+    pub accounts: Vec<AccountRecord>,
+    /// Every file looked at, in discovery order.
+    pub inputs: Vec<InputRecord>,
+    /// Total results.
+    pub results: u64,
+}
+
+impl RunRecord {
+    /// Result counts per check over all accounts, indexed like [`Status::ALL`].
+    pub fn totals_by_check(&self) -> BTreeMap<&'static str, [u64; 5]> {
+        let mut out: BTreeMap<&'static str, [u64; 5]> = BTreeMap::new();
+        for a in &self.accounts {
+            for (check, counts) in &a.counts {
+                let t = out.entry(check).or_default();
+                for (i, c) in counts.iter().enumerate() {
+                    t[i] += c;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The index of a status in [`Status::ALL`].
+pub fn status_index(status: Status) -> usize {
+    Status::ALL.iter().position(|s| *s == status).unwrap_or(0)
+}
+
+/// The digest over all inputs: SHA-256 of the sorted `sha256  file` lines.
+pub fn input_digest(inputs: &[InputRecord]) -> String {
+    let mut lines: Vec<String> = inputs
+        .iter()
+        .map(|i| format!("{}  {}\n", i.sha256, i.file))
+        .collect();
+    lines.sort();
+    crate::scan::sha256_hex(lines.concat().as_bytes())
+}

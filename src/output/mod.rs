@@ -1,0 +1,7 @@
+//! Writers: the results JSONL and its metadata sidecar, and the workbook. Both outputs are
+//! written to temporary files beside their targets and renamed only when the run succeeds.
+
+pub mod atomic;
+pub mod jsonl;
+pub mod meta;
+pub mod workbook;

@@ -1,0 +1,396 @@
+//! The audit pipeline: discover -> scan (parallel) -> plan -> per account load and check
+//! (parallel, in account order, bounded look-ahead) -> results streamed to the writers.
+
+use crate::checks::{CheckResult, Thresholds};
+use crate::discover::discover;
+use crate::error::{InputError, RunError};
+use crate::load::{LoadContext, load};
+use crate::model::{Account, OrgAccounts};
+use crate::output::atomic::{AtomicFile, output_error};
+use crate::output::jsonl::JsonlWriter;
+use crate::output::meta::{
+    AccountRecord, InputRecord, RunOptions, RunRecord, input_digest, status_index,
+};
+use crate::plan::{AccountPlan, Plan, plan};
+use crate::scan::{Outcome, ScannedFile, scan};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex, mpsc};
+
+/// Everything `audit` needs.
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    /// Input paths.
+    pub paths: Vec<PathBuf>,
+    /// Workbook path.
+    pub output: PathBuf,
+    /// Results JSONL path.
+    pub results: Option<PathBuf>,
+    /// `--as-of`.
+    pub as_of: Option<time::Date>,
+    /// `--org-accounts`.
+    pub org_accounts: Option<PathBuf>,
+    /// Worker threads.
+    pub threads: usize,
+    /// `--keep-going`.
+    pub keep_going: bool,
+    /// Thresholds.
+    pub thresholds: Thresholds,
+    /// The command line, for the cover's "how to re-perform".
+    pub command_line: String,
+    /// Called with a warning line (skipped files); no-op when quiet.
+    pub warn: fn(&str),
+}
+
+/// What a finished run reports.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    /// Accounts audited.
+    pub accounts: usize,
+    /// Results written.
+    pub results: u64,
+    /// Non-PASS results.
+    pub findings: u64,
+}
+
+/// One account's outcome, handed to the writers in account order.
+struct AccountOutcome {
+    record: AccountRecord,
+    results: Vec<CheckResult>,
+}
+
+/// Runs an audit end to end. Outputs are written only when the whole run succeeds.
+pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
+    // Fail fast on an unwritable output before reading anything.
+    let workbook_file = AtomicFile::create(&opts.output)?;
+    let mut results_file = match &opts.results {
+        Some(p) => Some(AtomicFile::create(p)?),
+        None => None,
+    };
+    let meta_file = match &opts.results {
+        Some(p) => Some(AtomicFile::create(&meta_path(p))?),
+        None => None,
+    };
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| output_error(&opts.output, &e))?;
+
+    let found = discover(&opts.paths)?;
+    let mut scanned: Vec<ScannedFile> = pool.install(|| found.par_iter().map(scan).collect());
+    let mut org = OrgAccounts::default();
+    if let Some(path) = &opts.org_accounts {
+        org = read_org_accounts(path)?;
+    }
+    for f in &scanned {
+        if let Outcome::Skipped(reason) = &f.outcome {
+            (opts.warn)(&format!("warning: skipped {}: {reason}", f.file.file));
+        }
+    }
+    let mut plan = plan(&scanned);
+    if !plan.fatal.is_empty() {
+        return Err(RunError::Inputs(plan.fatal));
+    }
+    if !plan.errors.is_empty() && !opts.keep_going {
+        return Err(RunError::Inputs(plan.errors));
+    }
+    for e in &plan.errors {
+        (opts.warn)(&format!("warning: left out (--keep-going): {e}"));
+    }
+    if plan.accounts.is_empty() {
+        let skipped = scanned
+            .iter()
+            .filter(|f| matches!(f.outcome, Outcome::Skipped(_)))
+            .count();
+        return Err(RunError::NoExports { skipped });
+    }
+    org.accounts.extend(std::mem::take(&mut plan.org.accounts));
+    org.sources.extend(std::mem::take(&mut plan.org.sources));
+
+    let known: BTreeSet<String> = plan.accounts.iter().map(|a| a.account.clone()).collect();
+    let ctx = LoadContext {
+        as_of: opts.as_of,
+        keep_going: opts.keep_going,
+        org: Arc::new(org),
+        known_accounts: Arc::new(known),
+    };
+
+    // Results always go to a file: the one asked for, or a scratch file the workbook reads back.
+    let mut scratch = None;
+    let (results_path, handle) = match &mut results_file {
+        Some(f) => (f.temp_path().to_path_buf(), f.file().try_clone()),
+        None => {
+            let t = tempfile::NamedTempFile::new().map_err(|e| output_error(&opts.output, &e))?;
+            let pair = (t.path().to_path_buf(), t.as_file().try_clone());
+            scratch = Some(t);
+            pair
+        }
+    };
+    let handle = handle.map_err(|e| output_error(&opts.output, &e))?;
+    let mut jsonl = JsonlWriter::new(handle);
+    let mut records = Vec::with_capacity(plan.accounts.len());
+    let mut findings = 0u64;
+    process_in_order(
+        &pool,
+        opts.threads,
+        &plan.accounts,
+        &scanned,
+        &ctx,
+        &opts.thresholds,
+        |outcome| {
+            findings += outcome
+                .results
+                .iter()
+                .filter(|r| r.status != crate::checks::Status::Pass)
+                .count() as u64;
+            jsonl
+                .write(&outcome.results)
+                .map_err(|e| output_error(&opts.output, &e))?;
+            records.push(outcome.record);
+            Ok(())
+        },
+    )?;
+    let total = jsonl.lines();
+    jsonl.finish().map_err(|e| output_error(&opts.output, &e))?;
+
+    let inputs = input_records(&mut scanned, &plan);
+    let record = RunRecord {
+        tool: "iam-evidence",
+        version: env!("CARGO_PKG_VERSION"),
+        command_line: opts.command_line.clone(),
+        options: RunOptions {
+            as_of: opts.as_of.map(|d| d.to_string()),
+            thresholds: opts.thresholds,
+            keep_going: opts.keep_going,
+            org_accounts: opts.org_accounts.as_ref().map(|p| p.display().to_string()),
+        },
+        input_digest: input_digest(&inputs),
+        accounts: records,
+        inputs,
+        results: total,
+    };
+
+    // The workbook reads the results back from the file just written.
+    let written = crate::output::workbook::write(workbook_file.temp_path(), &record, &results_path);
+    drop(scratch);
+    written.map_err(|e| output_error(&opts.output, &e))?;
+    if let Some(mut meta) = meta_file {
+        let json =
+            serde_json::to_vec_pretty(&record).map_err(|e| output_error(meta.target(), &e))?;
+        std::io::Write::write_all(meta.file(), &json)
+            .map_err(|e| output_error(meta.target(), &e))?;
+        meta.commit()?;
+    }
+    if let Some(f) = results_file {
+        f.commit()?;
+    }
+    workbook_file.commit()?;
+    Ok(RunSummary {
+        accounts: record.accounts.len(),
+        results: total,
+        findings,
+    })
+}
+
+/// `<RESULTS>.meta.json` beside the results file.
+pub fn meta_path(results: &std::path::Path) -> PathBuf {
+    let mut name = results.as_os_str().to_os_string();
+    name.push(".meta.json");
+    PathBuf::from(name)
+}
+
+fn read_org_accounts(path: &std::path::Path) -> Result<OrgAccounts, RunError> {
+    let bytes = std::fs::read(path).map_err(|e| RunError::Path {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let display = path.display().to_string();
+    let file = crate::source::FileRef {
+        file: display.as_str().into(),
+        sha256: crate::scan::sha256_hex(&bytes).into(),
+    };
+    let text = crate::scan::decode_text(&bytes, &file)?;
+    let mut org = OrgAccounts::default();
+    crate::input::evidence::org_accounts(&text, &file, &mut org)?;
+    Ok(org)
+}
+
+/// Loads and checks accounts on `threads` workers, taking them in order, with a bounded
+/// look-ahead, and hands each outcome to `sink` in account order.
+fn process_in_order(
+    pool: &rayon::ThreadPool,
+    threads: usize,
+    accounts: &[AccountPlan],
+    files: &[ScannedFile],
+    ctx: &LoadContext,
+    thresholds: &Thresholds,
+    mut sink: impl FnMut(AccountOutcome) -> Result<(), RunError>,
+) -> Result<(), RunError> {
+    let window = (threads * 4).max(4);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let written = (Mutex::new(0usize), Condvar::new());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(usize, Result<AccountOutcome, InputError>)>();
+    let mut result = Ok(());
+    pool.in_place_scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, written, stop) = (&next, &written, &stop);
+            scope.spawn(move |_| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    if i >= accounts.len() || stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        break;
+                    }
+                    {
+                        let (lock, cv) = written;
+                        let mut done = lock.lock().unwrap_or_else(|p| p.into_inner());
+                        while i >= *done + window && !stop.load(std::sync::atomic::Ordering::SeqCst)
+                        {
+                            done = cv.wait(done).unwrap_or_else(|p| p.into_inner());
+                        }
+                    }
+                    let outcome =
+                        load(&accounts[i], files, ctx).map(|account| check(&account, thresholds));
+                    if tx.send((i, outcome)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut pending: BTreeMap<usize, Result<AccountOutcome, InputError>> = BTreeMap::new();
+        let mut expected = 0usize;
+        for (i, outcome) in rx.iter() {
+            pending.insert(i, outcome);
+            while let Some(outcome) = pending.remove(&expected) {
+                let step = match outcome {
+                    Ok(o) => sink(o),
+                    Err(e) => Err(RunError::Input(e)),
+                };
+                if let Err(e) = step {
+                    result = Err(e);
+                    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                expected += 1;
+                let (lock, cv) = &written;
+                *lock.lock().unwrap_or_else(|p| p.into_inner()) = expected;
+                cv.notify_all();
+            }
+            if result.is_err() {
+                let (_, cv) = &written;
+                cv.notify_all();
+            }
+        }
+    });
+    result
+}
+
+fn check(account: &Account, thresholds: &Thresholds) -> AccountOutcome {
+    let results = crate::checks::run_all(account, thresholds);
+    let mut counts: BTreeMap<&'static str, [u64; 5]> = BTreeMap::new();
+    for r in &results {
+        counts.entry(r.check_id).or_default()[status_index(r.status)] += 1;
+    }
+    let record = AccountRecord {
+        account_id: account.id.clone(),
+        partition: account.partition.clone(),
+        as_of: account.as_of.instant.map(crate::timestamp::format_utc),
+        as_of_rule: account.as_of.rule,
+        left_out: account
+            .left_out
+            .iter()
+            .map(|l| format!("{}: {}", l.kind.label(), l.reason))
+            .collect(),
+        users: account
+            .credential_report
+            .as_ref()
+            .map_or(0, |r| r.users.len()),
+        roles: account.authorization.as_ref().map_or(0, |a| a.roles.len()),
+        policies: account
+            .authorization
+            .as_ref()
+            .map_or(0, |a| a.policies.len()),
+        counts,
+    };
+    AccountOutcome { record, results }
+}
+
+fn input_records(files: &mut [ScannedFile], plan: &Plan) -> Vec<InputRecord> {
+    let mut used: BTreeMap<usize, String> = BTreeMap::new();
+    for a in &plan.accounts {
+        for i in a
+            .credential_report
+            .iter()
+            .chain(&a.authorization)
+            .chain(&a.authorization_duplicates)
+            .chain(&a.password_policy)
+            .chain(&a.virtual_mfa)
+            .chain(&a.summary)
+        {
+            used.insert(*i, a.account.clone());
+        }
+    }
+    let unassigned: BTreeMap<usize, &String> =
+        plan.unassigned.iter().map(|(i, r)| (*i, r)).collect();
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut rec = InputRecord {
+                file: f.file.file.to_string(),
+                kind: String::new(),
+                account: None,
+                size: f.size,
+                sha256: f.file.sha256.to_string(),
+                rows: None,
+                generated_time: None,
+                disposition: String::new(),
+                note: String::new(),
+            };
+            match &f.outcome {
+                Outcome::Skipped(reason) => {
+                    rec.kind = "not an export".into();
+                    rec.disposition = "skipped".into();
+                    rec.note = reason.clone();
+                }
+                Outcome::Failed {
+                    kind,
+                    account,
+                    error,
+                } => {
+                    rec.kind = kind.map_or("unreadable", |k| k.label()).to_string();
+                    rec.account = account.as_ref().map(|a| a.account.clone());
+                    rec.disposition = "left out".into();
+                    rec.note = error.to_string();
+                }
+                Outcome::Export(info) => {
+                    rec.kind = info.kind.label().to_string();
+                    rec.rows = info.rows;
+                    rec.generated_time = info.generated_time.map(crate::timestamp::format_utc);
+                    if let Some(account) = used.get(&i) {
+                        rec.account = Some(account.clone());
+                        rec.disposition = "used".into();
+                        if !crate::arn::is_standard_account_id(account) {
+                            rec.note = format!("account ID '{account}' is not 12 digits");
+                        }
+                    } else if let Some(reason) = unassigned.get(&i) {
+                        rec.disposition = "unassigned".into();
+                        rec.note = (*reason).clone();
+                    } else if info.org.is_some() {
+                        rec.disposition = "used".into();
+                        rec.note = "organization account list".into();
+                    } else if let Some(a) = &info.account {
+                        rec.account = Some(a.account.clone());
+                        rec.disposition = "duplicate".into();
+                        rec.note =
+                            "identical to another export of this account; counted once".into();
+                    }
+                }
+            }
+            rec
+        })
+        .collect()
+}

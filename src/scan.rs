@@ -1,0 +1,252 @@
+//! The first pass over each file (in parallel): read, hash, classify by content, and learn
+//! its account and row count without keeping the parsed data.
+
+use crate::discover::Discovered;
+use crate::error::InputError;
+use crate::input::classify::{Classified, FileKind, classify};
+use crate::input::{
+    AccountKey, authorization, credential_csv, credential_json, credential_xlsx, evidence, text,
+};
+use crate::model::OrgAccounts;
+use crate::source::FileRef;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use time::OffsetDateTime;
+
+/// What the first pass learned about one file.
+#[derive(Debug, Clone)]
+pub struct ScannedFile {
+    /// Where to read it again.
+    pub path: PathBuf,
+    /// Display path and SHA-256.
+    pub file: FileRef,
+    /// The folder holding it.
+    pub folder: PathBuf,
+    /// Size in bytes.
+    pub size: u64,
+    /// Export, skipped, or failed.
+    pub outcome: Outcome,
+}
+
+/// The verdict on one file.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// A readable export.
+    Export(ExportInfo),
+    /// Not an IAM export: skipped with this reason.
+    Skipped(String),
+    /// A recognized export (or unreadable file) that could not be read in full.
+    Failed {
+        /// The kind, when recognized.
+        kind: Option<FileKind>,
+        /// The account, when it could be told.
+        account: Option<AccountKey>,
+        /// What went wrong, and where.
+        error: InputError,
+    },
+}
+
+/// Facts about a readable export.
+#[derive(Debug, Clone)]
+pub struct ExportInfo {
+    /// What it is.
+    pub kind: FileKind,
+    /// The account its ARNs (or message) name.
+    pub account: Option<AccountKey>,
+    /// Data rows (credential report), entities (authorization), accounts (org list).
+    pub rows: Option<usize>,
+    /// `GeneratedTime` of a report wrapper.
+    pub generated_time: Option<OffsetDateTime>,
+    /// True for one page of a paginated authorization export.
+    pub is_page: bool,
+    /// A digest of the decoded content, to tell identical duplicates from conflicting ones.
+    pub content_digest: String,
+    /// The parsed organization list (only for `OrgAccounts`).
+    pub org: Option<OrgAccounts>,
+}
+
+/// Hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Reads and scans one file.
+pub fn scan(found: &Discovered) -> ScannedFile {
+    let bytes = match std::fs::read(&found.path) {
+        Ok(b) => b,
+        Err(e) => {
+            let file = FileRef {
+                file: found.display.as_str().into(),
+                sha256: "".into(),
+            };
+            return ScannedFile {
+                path: found.path.clone(),
+                folder: found.folder.clone(),
+                size: 0,
+                outcome: Outcome::Failed {
+                    kind: None,
+                    account: None,
+                    error: InputError::file(&found.display, format!("cannot read file: {e}")),
+                },
+                file,
+            };
+        }
+    };
+    let file = FileRef {
+        file: found.display.as_str().into(),
+        sha256: sha256_hex(&bytes).into(),
+    };
+    let outcome = match classify(&bytes) {
+        Classified::NotExport(reason) => Outcome::Skipped(reason),
+        Classified::Export(kind) => match inspect(kind, &bytes, &file) {
+            Ok(info) => Outcome::Export(info),
+            Err(error) => Outcome::Failed {
+                kind: Some(kind),
+                account: guess_account(&bytes),
+                error,
+            },
+        },
+    };
+    ScannedFile {
+        path: found.path.clone(),
+        folder: found.folder.clone(),
+        size: bytes.len() as u64,
+        outcome,
+        file,
+    }
+}
+
+/// Decodes a file's bytes as text, or an error naming the line of the first invalid byte.
+pub fn decode_text<'a>(
+    bytes: &'a [u8],
+    file: &FileRef,
+) -> Result<std::borrow::Cow<'a, str>, InputError> {
+    text::decode(bytes).map_err(|(line, offset)| {
+        InputError::at(
+            &file.file,
+            format!("line {line}"),
+            format!("expected UTF-8 text; invalid byte at offset {offset}"),
+        )
+    })
+}
+
+fn inspect(kind: FileKind, bytes: &[u8], file: &FileRef) -> Result<ExportInfo, InputError> {
+    let mut info = ExportInfo {
+        kind,
+        account: None,
+        rows: None,
+        generated_time: None,
+        is_page: false,
+        content_digest: String::new(),
+        org: None,
+    };
+    match kind {
+        FileKind::CredentialReportCsv
+        | FileKind::CredentialReportJson
+        | FileKind::CredentialReportXlsx => {
+            let parsed = parse_credential_report(kind, bytes, file)?;
+            info.account = parsed.account;
+            info.rows = Some(parsed.rows);
+            info.generated_time = parsed.report.generated_time;
+            let mut digest = Sha256::new();
+            for entry in parsed.report.root.iter().chain(parsed.report.users.iter()) {
+                for row in &entry.rows {
+                    digest.update(format!("{:?}\n", row.fields).as_bytes());
+                }
+            }
+            info.content_digest = hex(&digest.finalize());
+        }
+        FileKind::AuthorizationDetails => {
+            let sniffed = authorization::sniff(&decode_text(bytes, file)?, file)?;
+            info.account = sniffed.account;
+            info.is_page = sniffed.is_page;
+            info.rows = Some(sniffed.entities);
+            info.content_digest = file.sha256.to_string();
+        }
+        FileKind::PasswordPolicy => {
+            let policy = evidence::password_policy(&decode_text(bytes, file)?, file)?;
+            if let crate::model::PasswordPolicyEvidence::Set { fields, .. } = policy {
+                info.content_digest = sha256_hex(format!("{fields:?}").as_bytes());
+            }
+        }
+        FileKind::PasswordPolicyNotSet => {
+            let text = decode_text(bytes, file)?;
+            let message = evidence::no_password_policy_message(&text);
+            info.account =
+                evidence::no_password_policy_account(&message).map(|account| AccountKey {
+                    partition: String::new(),
+                    account,
+                });
+            info.content_digest = "no-password-policy".into();
+        }
+        FileKind::VirtualMfaDevices => {
+            let (_, account) = evidence::virtual_mfa(&decode_text(bytes, file)?, file)?;
+            info.account = account;
+            info.content_digest = file.sha256.to_string();
+        }
+        FileKind::AccountSummary => {
+            evidence::account_summary(&decode_text(bytes, file)?, file)?;
+            info.content_digest = file.sha256.to_string();
+        }
+        FileKind::OrgAccounts => {
+            let mut org = OrgAccounts::default();
+            info.rows = Some(evidence::org_accounts(
+                &decode_text(bytes, file)?,
+                file,
+                &mut org,
+            )?);
+            info.org = Some(org);
+        }
+    }
+    Ok(info)
+}
+
+/// Parses any of the three credential report forms.
+pub fn parse_credential_report(
+    kind: FileKind,
+    bytes: &[u8],
+    file: &FileRef,
+) -> Result<credential_csv::ParsedReport, InputError> {
+    match kind {
+        FileKind::CredentialReportXlsx => credential_xlsx::parse(bytes, file),
+        FileKind::CredentialReportJson => credential_json::parse(&decode_text(bytes, file)?, file),
+        _ => credential_csv::parse(
+            &decode_text(bytes, file)?,
+            file,
+            credential_csv::LocationStyle::Line,
+            None,
+        ),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The first real account named by an IAM ARN anywhere in the bytes (for attributing a file
+/// that could not be parsed).
+fn guess_account(bytes: &[u8]) -> Option<AccountKey> {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(1 << 20)]);
+    for (i, _) in text.match_indices("arn:") {
+        let candidate: String = text[i..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '"' && *c != ',')
+            .collect();
+        if let Some(arn) = crate::arn::Arn::parse(&candidate) {
+            if arn.service == "iam" {
+                if let Some(account) = arn.real_account() {
+                    return Some(AccountKey {
+                        partition: arn.partition.to_string(),
+                        account: account.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    None
+}
