@@ -5,10 +5,12 @@
 //!   text string) into a [`Policy`] of [`Statement`]s; errors carry the JSON Pointer.
 //! - [`ActionSpec`], [`ResourceSpec`] and [`PrincipalSpec`] answer what a statement covers,
 //!   with IAM's wildcard matching.
-//! - [`Context`] is a request context (K, S, M of SPEC).
+//! - [`evaluate_conditions`] evaluates a `Condition` block in a request [`Context`] (K, S, M
+//!   of SPEC) to a three-valued [`Truth`]; [`statement_applies`] and [`allow_requires_mfa`]
+//!   build the checks' questions on it.
 //!
 //! ```
-//! use iam_evidence::policy::parse_export_document;
+//! use iam_evidence::policy::{Context, parse_export_document, statement_applies};
 //!
 //! let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [{
 //!     "Effect": "Deny", "NotAction": ["iam:ChangePassword"], "Resource": "*",
@@ -16,15 +18,21 @@
 //! let policy = parse_export_document(&doc, "/Policies/0/Document").unwrap();
 //! let deny = &policy.statements[0];
 //! assert_eq!(deny.pointer, "/Policies/0/Document/Statement/0");
-//! assert!(deny.mentions_mfa_key() && deny.resources.is_all());
+//! assert!(statement_applies(deny, Context::K).is_always());
+//! assert!(statement_applies(deny, Context::S).is_always());
+//! assert!(statement_applies(deny, Context::M).is_never());
 //! ```
 
+mod analysis;
+mod condition;
 mod context;
 mod error;
 mod matching;
 mod model;
 mod parse;
 
+pub use analysis::{Applicability, NarrowingCondition, allow_requires_mfa, statement_applies};
+pub use condition::{Truth, evaluate_condition, evaluate_conditions};
 pub use context::{Context, KeyState, MFA_AGE_KEY, MFA_PRESENT_KEY, VIA_AWS_SERVICE_KEY};
 pub use error::PolicyError;
 pub use matching::{
