@@ -38,33 +38,45 @@ fn decode_document<'a>(value: &'a Value, pointer: &str) -> Result<Cow<'a, Value>
         }
     };
     let trimmed = text.trim_start_matches('\u{feff}').trim();
-    let json: Cow<'_, str> = if trimmed.starts_with('{') {
-        Cow::Borrowed(trimmed)
-    } else if trimmed.starts_with('%') {
-        let decoded = percent_encoding::percent_decode_str(trimmed)
-            .decode_utf8()
-            .map_err(|_| {
-                PolicyError::new(pointer, "URL-encoded policy document is not valid UTF-8")
-            })?;
-        if !decoded.trim_start().starts_with('{') {
-            return Err(PolicyError::new(
-                pointer,
-                format!("{EXPECTED_DOCUMENT}; the URL-decoded string is not a JSON object"),
-            ));
-        }
-        Cow::Owned(decoded.into_owned())
-    } else {
+    if trimmed.starts_with('{') {
+        return match serde_json::from_str(trimmed) {
+            Ok(document) => Ok(Cow::Owned(document)),
+            // `{` left as is but the rest URL-encoded (`{%22Version%22...`): some encoders
+            // keep braces. Only when the text is not JSON as it stands.
+            Err(_) if trimmed.contains('%') => url_decoded_json(trimmed, pointer),
+            Err(e) => Err(not_json(pointer, &e)),
+        };
+    }
+    if trimmed.starts_with('%') {
+        return url_decoded_json(trimmed, pointer);
+    }
+    Err(PolicyError::new(
+        pointer,
+        format!("{EXPECTED_DOCUMENT}; found a string that is none of these"),
+    ))
+}
+
+/// Percent-decodes `text` and parses the result as a JSON object.
+fn url_decoded_json<'a>(text: &str, pointer: &str) -> Result<Cow<'a, Value>, PolicyError> {
+    let decoded = percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .map_err(|_| PolicyError::new(pointer, "URL-encoded policy document is not valid UTF-8"))?;
+    if !decoded.trim_start().starts_with('{') {
         return Err(PolicyError::new(
             pointer,
-            format!("{EXPECTED_DOCUMENT}; found a string that is none of these"),
+            format!("{EXPECTED_DOCUMENT}; the URL-decoded string is not a JSON object"),
         ));
-    };
-    serde_json::from_str(&json).map(Cow::Owned).map_err(|e| {
-        PolicyError::new(
-            pointer,
-            format!("{EXPECTED_DOCUMENT}; the string is not valid JSON: {e}"),
-        )
-    })
+    }
+    serde_json::from_str(&decoded)
+        .map(Cow::Owned)
+        .map_err(|e| not_json(pointer, &e))
+}
+
+fn not_json(pointer: &str, error: &serde_json::Error) -> PolicyError {
+    PolicyError::new(
+        pointer,
+        format!("{EXPECTED_DOCUMENT}; the string is not valid JSON: {error}"),
+    )
 }
 
 fn parse_document(value: &Value, pointer: &str) -> Result<Policy, PolicyError> {
@@ -409,6 +421,26 @@ mod tests {
     }
 
     #[test]
+    fn url_encoded_with_literal_braces() {
+        let p = parse_export_document(
+            &json!("{%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22}}"),
+            "/D",
+        )
+        .unwrap();
+        assert!(p.statements[0].actions.covers_all_actions());
+    }
+
+    #[test]
+    fn json_text_with_percent_signs_stays_json() {
+        let p = parse_export_document(
+            &json!("{\"Statement\":{\"Sid\":\"100%25\",\"Effect\":\"Allow\",\"Action\":\"*\"}}"),
+            "/D",
+        )
+        .unwrap();
+        assert_eq!(p.statements[0].sid.as_deref(), Some("100%25"));
+    }
+
+    #[test]
     fn json_text_string() {
         let p = parse_export_document(
             &json!("\n {\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\"}]} "),
@@ -433,6 +465,8 @@ mod tests {
         assert!(e.message.contains("a number"), "{}", e.message);
         let e = err(json!("[1]"));
         assert_eq!(e.pointer, "/P");
+        let e = err(json!("{\"Statement\": "));
+        assert!(e.message.contains("not valid JSON"), "{}", e.message);
     }
 
     #[test]
