@@ -67,12 +67,14 @@ pub struct Statement {
     /// `NotPrincipal`, when given.
     pub not_principal: Option<PrincipalSpec>,
     /// One entry per (operator, key) pair of the `Condition` block; all must hold (AND).
-    /// Ordered by operator text, then key text (the order serde_json's map keeps).
+    /// In the order serde_json's map yields them (sorted by operator text, then key text,
+    /// with serde_json's default features); evaluation does not depend on the order.
     pub conditions: Vec<Condition>,
     /// JSON Pointer of this statement: `.../Statement/N`, or `.../Statement` when the
     /// document's `Statement` is a single object.
     pub pointer: String,
-    /// Compact JSON of the statement as parsed, for evidence (object keys sorted).
+    /// Compact JSON of the statement as parsed, for evidence (object keys sorted, with
+    /// serde_json's default features).
     pub json: String,
 }
 
