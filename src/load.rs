@@ -36,9 +36,21 @@ pub fn load(
                      left_out: &mut Vec<LeftOut>|
      -> Result<(), InputError> {
         if ctx.keep_going {
+            let indices: Vec<usize> = match kind {
+                ExportKind::CredentialReport => plan.credential_report.into_iter().collect(),
+                ExportKind::AuthorizationDetails => [
+                    plan.authorization.as_slice(),
+                    plan.authorization_duplicates.as_slice(),
+                ]
+                .concat(),
+            };
             left_out.push(LeftOut {
                 kind,
                 reason: err.to_string(),
+                files: indices
+                    .iter()
+                    .map(|&i| files[i].file.file.to_string())
+                    .collect(),
             });
             Ok(())
         } else {

@@ -58,6 +58,8 @@ pub struct RunSummary {
 struct AccountOutcome {
     record: AccountRecord,
     results: Vec<CheckResult>,
+    /// Exports left out while loading (the plan's were reported before processing).
+    newly_left_out: Vec<String>,
 }
 
 /// Runs an audit end to end. Outputs are written only when the whole run succeeds.
@@ -79,7 +81,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         .map_err(|e| output_error(&opts.output, &e))?;
 
     let found = discover(&opts.paths)?;
-    let mut scanned: Vec<ScannedFile> = pool.install(|| found.par_iter().map(scan).collect());
+    let scanned: Vec<ScannedFile> = pool.install(|| found.par_iter().map(scan).collect());
     let mut org = OrgAccounts::default();
     if let Some(path) = &opts.org_accounts {
         org = read_org_accounts(path)?;
@@ -140,6 +142,9 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         &ctx,
         &opts.thresholds,
         |outcome| {
+            for l in &outcome.newly_left_out {
+                (opts.warn)(&format!("warning: left out (--keep-going): {l}"));
+            }
             findings += outcome
                 .results
                 .iter()
@@ -155,7 +160,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     let total = jsonl.lines();
     jsonl.finish().map_err(|e| output_error(&opts.output, &e))?;
 
-    let inputs = input_records(&mut scanned, &plan);
+    let inputs = input_records(&scanned, &plan, &records);
     let record = RunRecord {
         tool: "iam-evidence",
         version: env!("CARGO_PKG_VERSION"),
@@ -252,8 +257,8 @@ fn process_in_order(
                             done = cv.wait(done).unwrap_or_else(|p| p.into_inner());
                         }
                     }
-                    let outcome =
-                        load(&accounts[i], files, ctx).map(|account| check(&account, thresholds));
+                    let outcome = load(&accounts[i], files, ctx)
+                        .map(|account| check(&account, thresholds, accounts[i].left_out.len()));
                     if tx.send((i, outcome)).is_err() {
                         break;
                     }
@@ -288,7 +293,7 @@ fn process_in_order(
     result
 }
 
-fn check(account: &Account, thresholds: &Thresholds) -> AccountOutcome {
+fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) -> AccountOutcome {
     let results = crate::checks::run_all(account, thresholds);
     let mut counts: BTreeMap<&'static str, [u64; 5]> = BTreeMap::new();
     for r in &results {
@@ -313,12 +318,37 @@ fn check(account: &Account, thresholds: &Thresholds) -> AccountOutcome {
             .authorization
             .as_ref()
             .map_or(0, |a| a.policies.len()),
+        left_out_files: account
+            .left_out
+            .iter()
+            .flat_map(|l| l.files.iter().map(move |f| (f.clone(), l.reason.clone())))
+            .collect(),
         counts,
     };
-    AccountOutcome { record, results }
+    let newly_left_out = account.left_out[planned_left_out.min(account.left_out.len())..]
+        .iter()
+        .map(|l| l.reason.clone())
+        .collect();
+    AccountOutcome {
+        record,
+        results,
+        newly_left_out,
+    }
 }
 
-fn input_records(files: &mut [ScannedFile], plan: &Plan) -> Vec<InputRecord> {
+fn input_records(
+    files: &[ScannedFile],
+    plan: &Plan,
+    accounts: &[AccountRecord],
+) -> Vec<InputRecord> {
+    let left_out: BTreeMap<&str, (&str, &str)> = accounts
+        .iter()
+        .flat_map(|a| {
+            a.left_out_files
+                .iter()
+                .map(move |(f, r)| (f.as_str(), (a.account_id.as_str(), r.as_str())))
+        })
+        .collect();
     let mut used: BTreeMap<usize, String> = BTreeMap::new();
     for a in &plan.accounts {
         for i in a
@@ -389,6 +419,11 @@ fn input_records(files: &mut [ScannedFile], plan: &Plan) -> Vec<InputRecord> {
                             "identical to another export of this account; counted once".into();
                     }
                 }
+            }
+            if let Some((account, reason)) = left_out.get(rec.file.as_str()) {
+                rec.account = Some((*account).to_string());
+                rec.disposition = "left out".into();
+                rec.note = (*reason).to_string();
             }
             rec
         })
