@@ -5,6 +5,18 @@
 //! account into the typed [`model`], [`checks`] turn an account into results, and [`output`]
 //! writes the results file and the workbook in a stable order. [`pipeline`] runs the stages.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod arn;
 pub mod asof;
 pub mod checks;

@@ -6,6 +6,7 @@ use crate::pipeline::{AuditOptions, run as run_pipeline};
 
 /// Runs an audit; returns the exit status (0 done, 1 input or output error).
 pub fn run(args: &AuditArgs) -> i32 {
+    crate::output::atomic::remove_pending_on_interrupt();
     let threads = args
         .threads
         .map(usize::from)
