@@ -31,6 +31,7 @@ pub mod output;
 pub mod pipeline;
 pub mod plan;
 pub mod policy;
+pub mod progress;
 pub mod scan;
 pub mod source;
 pub mod timestamp;

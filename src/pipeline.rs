@@ -12,6 +12,7 @@ use crate::output::meta::{
     AccountRecord, InputRecord, RunOptions, RunRecord, input_digest, status_index,
 };
 use crate::plan::{AccountPlan, Plan, plan};
+use crate::progress::Progress;
 use crate::scan::{Outcome, ScannedFile, scan};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,8 +40,8 @@ pub struct AuditOptions {
     pub thresholds: Thresholds,
     /// The command line, for the cover's "how to re-perform".
     pub command_line: String,
-    /// Called with a warning line (skipped files); no-op when quiet.
-    pub warn: fn(&str),
+    /// How progress and warnings are shown on stderr.
+    pub progress: crate::progress::Mode,
 }
 
 /// What a finished run reports.
@@ -60,6 +61,9 @@ struct AccountOutcome {
     results: Vec<CheckResult>,
     /// Exports left out while loading (the plan's were reported before processing).
     newly_left_out: Vec<String>,
+    /// Files and bytes this account read (for progress rates).
+    files: u64,
+    bytes: u64,
 }
 
 /// Runs an audit end to end. Outputs are written only when the whole run succeeds.
@@ -80,15 +84,27 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         .build()
         .map_err(|e| output_error(&opts.output, &e))?;
 
+    let started = std::time::Instant::now();
+    let mut progress = Progress::new(opts.progress);
     let found = discover(&opts.paths)?;
-    let scanned: Vec<ScannedFile> = pool.install(|| found.par_iter().map(scan).collect());
+    progress.phase("files", found.len() as u64);
+    let scanned: Vec<ScannedFile> = pool.install(|| {
+        found
+            .par_iter()
+            .map(|f| {
+                let s = scan(f);
+                progress.advance(1, s.size);
+                s
+            })
+            .collect()
+    });
     let mut org = OrgAccounts::default();
     if let Some(path) = &opts.org_accounts {
         org = read_org_accounts(path)?;
     }
     for f in &scanned {
         if let Outcome::Skipped(reason) = &f.outcome {
-            (opts.warn)(&format!("warning: skipped {}: {reason}", f.file.file));
+            progress.warn(&format!("warning: skipped {}: {reason}", f.file.file));
         }
     }
     let mut plan = plan(&scanned);
@@ -99,7 +115,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         return Err(RunError::Inputs(plan.errors));
     }
     for e in &plan.errors {
-        (opts.warn)(&format!("warning: left out (--keep-going): {e}"));
+        progress.warn(&format!("warning: left out (--keep-going): {e}"));
     }
     if plan.accounts.is_empty() {
         let skipped = scanned
@@ -134,6 +150,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     let mut jsonl = JsonlWriter::new(handle);
     let mut records = Vec::with_capacity(plan.accounts.len());
     let mut findings = 0u64;
+    progress.phase("accounts", plan.accounts.len() as u64);
     process_in_order(
         &pool,
         opts.threads,
@@ -142,8 +159,9 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         &ctx,
         &opts.thresholds,
         |outcome| {
+            progress.advance(outcome.files, outcome.bytes);
             for l in &outcome.newly_left_out {
-                (opts.warn)(&format!("warning: left out (--keep-going): {l}"));
+                progress.warn(&format!("warning: left out (--keep-going): {l}"));
             }
             findings += outcome
                 .results
@@ -192,6 +210,12 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         f.commit()?;
     }
     workbook_file.commit()?;
+    progress.finish(&format!(
+        "audited {} account(s): {total} result(s), {findings} finding(s) in {:.1} s; wrote {}",
+        record.accounts.len(),
+        started.elapsed().as_secs_f64(),
+        opts.output.display()
+    ));
     Ok(RunSummary {
         accounts: record.accounts.len(),
         results: total,
@@ -257,8 +281,11 @@ fn process_in_order(
                             done = cv.wait(done).unwrap_or_else(|p| p.into_inner());
                         }
                     }
-                    let outcome = load(&accounts[i], files, ctx)
-                        .map(|account| check(&account, thresholds, accounts[i].left_out.len()));
+                    let outcome = load(&accounts[i], files, ctx).map(|account| {
+                        let mut o = check(&account, thresholds, accounts[i].left_out.len());
+                        (o.files, o.bytes) = footprint(&accounts[i], files);
+                        o
+                    });
                     if tx.send((i, outcome)).is_err() {
                         break;
                     }
@@ -333,7 +360,24 @@ fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) ->
         record,
         results,
         newly_left_out,
+        files: 0,
+        bytes: 0,
     }
+}
+
+/// The number and total size of an account's files.
+fn footprint(plan: &AccountPlan, files: &[ScannedFile]) -> (u64, u64) {
+    let all: Vec<usize> = plan
+        .credential_report
+        .iter()
+        .chain(&plan.authorization)
+        .chain(&plan.authorization_duplicates)
+        .chain(&plan.password_policy)
+        .chain(&plan.virtual_mfa)
+        .chain(&plan.summary)
+        .copied()
+        .collect();
+    (all.len() as u64, all.iter().map(|&i| files[i].size).sum())
 }
 
 fn input_records(

@@ -26,25 +26,10 @@ pub fn run(args: &AuditArgs) -> i32 {
             min_password_reuse: args.min_password_reuse,
         },
         command_line: command_line(),
-        warn: if args.quiet {
-            |_| {}
-        } else {
-            |m| eprintln!("{m}")
-        },
+        progress: crate::progress::Mode::detect(args.quiet),
     };
     match run_pipeline(&opts) {
-        Ok(summary) => {
-            if !args.quiet {
-                eprintln!(
-                    "audited {} account(s): {} result(s), {} finding(s); wrote {}",
-                    summary.accounts,
-                    summary.results,
-                    summary.findings,
-                    args.output.display()
-                );
-            }
-            0
-        }
+        Ok(_) => 0,
         Err(e) => {
             eprintln!("error: {e}");
             e.exit_code()
