@@ -1,6 +1,7 @@
 //! The checks: one file each, with its metadata and logic, listed once in [`REGISTRY`].
 //! The CLI catalogue, the workbook's Checks sheet and `docs/checks.md` all read the registry.
 
+pub mod access_key_rotation;
 pub mod console_user_mfa;
 pub mod root_access_keys;
 pub mod root_mfa;
@@ -9,6 +10,7 @@ use crate::model::credential::CredentialFields;
 use crate::model::{Account, CredentialEntry, ExportKind};
 use crate::source::SourceRef;
 use serde::Serialize;
+use time::OffsetDateTime;
 
 /// A result's status (one per tested item).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -195,6 +197,10 @@ pub const REGISTRY: &[Check] = &[
         run: root_mfa::run,
     },
     Check {
+        meta: &access_key_rotation::META,
+        run: access_key_rotation::run,
+    },
+    Check {
         meta: &root_access_keys::META,
         run: root_access_keys::run,
     },
@@ -250,6 +256,69 @@ pub fn missing_export(meta: &CheckMeta, account: &Account, kind: ExportKind) -> 
     )
 }
 
+/// The account's as-of instant as the age-based checks measure against and cite it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clock {
+    /// The instant ages are measured to.
+    pub instant: OffsetDateTime,
+    /// How reasons name it: the `--as-of` date (its end), else the exact UTC instant.
+    pub label: String,
+    /// How evidence records it: the instant and the rule that chose it.
+    pub evidence: String,
+}
+
+/// A credential's age in whole days before the as-of, and how a reason says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Age {
+    /// Whole days, floored; 0 when the timestamp is after the as-of.
+    pub days: i64,
+    /// `124 days before as-of 2024-06-06`, or `dated after as-of 2024-06-06, so age 0`.
+    pub phrase: String,
+}
+
+/// Why an age cannot be measured when the account has no as-of instant.
+pub const NO_AS_OF: &str = "no as-of date to measure age against (no --as-of option, no credential report \
+                            GeneratedTime, no timestamp in the credential report)";
+
+impl Clock {
+    /// The account's clock, when it has an as-of instant.
+    pub fn of(account: &Account) -> Option<Clock> {
+        let instant = account.as_of.instant?;
+        let label = match account.as_of.rule {
+            crate::asof::AsOfRule::Option => {
+                crate::timestamp::format_date(instant - time::Duration::DAY)
+            }
+            _ => crate::timestamp::format_utc(instant),
+        };
+        let evidence = format!(
+            "as_of={} ({})",
+            crate::timestamp::format_utc(instant),
+            account.as_of.rule.describe()
+        );
+        Some(Clock {
+            instant,
+            label,
+            evidence,
+        })
+    }
+
+    /// The age of a timestamp: `floor((as_of - t) / 24 h)`, 0 when `t` is after the as-of.
+    pub fn age(&self, t: OffsetDateTime) -> Age {
+        if t > self.instant {
+            return Age {
+                days: 0,
+                phrase: format!("dated after as-of {}, so age 0", self.label),
+            };
+        }
+        let days = crate::timestamp::whole_days(t, self.instant);
+        let unit = if days == 1 { "day" } else { "days" };
+        Age {
+            days,
+            phrase: format!("{days} {unit} before as-of {}", self.label),
+        }
+    }
+}
+
 /// The NOT_DETERMINABLE result for a principal whose credential report rows conflict: cites
 /// every row, and records each row's values as `describe` renders them. `subject` names the
 /// principal in the reason (`this user`, `the root user`).
@@ -288,7 +357,7 @@ pub fn conflicting_rows(
 #[cfg(test)]
 pub(crate) mod testing {
     use super::{CheckResult, Thresholds};
-    use crate::asof::AsOf;
+    use crate::asof::{AsOf, AsOfRule};
     use crate::model::credential::CredentialFields;
     use crate::model::{
         AccessKey, Account, CredentialEntry, CredentialReport, CredentialRow, Dated, Flag,
@@ -319,6 +388,14 @@ pub(crate) mod testing {
     pub fn as_of_option(date: &str) -> AsOf {
         let d = crate::asof::parse_date_option(date).unwrap();
         AsOf::choose(Some(d), None, None)
+    }
+
+    /// An exact as-of instant, as from a report's GeneratedTime.
+    pub fn as_of_generated(instant: &str) -> AsOf {
+        AsOf {
+            instant: at(instant).instant(),
+            rule: AsOfRule::GeneratedTime,
+        }
     }
 
     /// An account with an empty credential report (no root row, no users), as-of
