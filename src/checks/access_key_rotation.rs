@@ -6,7 +6,7 @@
 
 use super::{
     CheckMeta, CheckResult, Clock, NO_AS_OF, References, Severity, Status, Thresholds,
-    conflicting_rows, missing_export, result,
+    conflicting_rows, key_evidence, missing_export, result,
 };
 use crate::model::{AccessKey, Account, CredentialEntry, Dated, ExportKind};
 
@@ -136,16 +136,6 @@ fn judge_key(key: &AccessKey, clock: Option<&Clock>, thresholds: &Thresholds) ->
         age.phrase
     );
     (status, reason)
-}
-
-fn key_evidence(key: &AccessKey) -> String {
-    let n = key.slot;
-    format!(
-        "access_key_{n}_active={}; access_key_{n}_last_rotated={}; access_key_{n}_last_used_date={}",
-        key.active,
-        key.last_rotated.describe(),
-        key.last_used.describe()
-    )
 }
 
 #[cfg(test)]

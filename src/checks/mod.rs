@@ -5,9 +5,10 @@ pub mod access_key_rotation;
 pub mod console_user_mfa;
 pub mod root_access_keys;
 pub mod root_mfa;
+pub mod unused_credentials;
 
 use crate::model::credential::CredentialFields;
-use crate::model::{Account, CredentialEntry, ExportKind};
+use crate::model::{AccessKey, Account, CredentialEntry, ExportKind};
 use crate::source::SourceRef;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -201,6 +202,10 @@ pub const REGISTRY: &[Check] = &[
         run: access_key_rotation::run,
     },
     Check {
+        meta: &unused_credentials::META,
+        run: unused_credentials::run,
+    },
+    Check {
         meta: &root_access_keys::META,
         run: root_access_keys::run,
     },
@@ -317,6 +322,18 @@ impl Clock {
             phrase: format!("{days} {unit} before as-of {}", self.label),
         }
     }
+}
+
+/// An access key's credential report columns as evidence
+/// (`access_key_1_active=true; access_key_1_last_rotated=...; access_key_1_last_used_date=...`).
+pub fn key_evidence(key: &AccessKey) -> String {
+    let n = key.slot;
+    format!(
+        "access_key_{n}_active={}; access_key_{n}_last_rotated={}; access_key_{n}_last_used_date={}",
+        key.active,
+        key.last_rotated.describe(),
+        key.last_used.describe()
+    )
 }
 
 /// The NOT_DETERMINABLE result for a principal whose credential report rows conflict: cites

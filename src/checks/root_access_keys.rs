@@ -6,7 +6,7 @@
 
 use super::{
     CheckMeta, CheckResult, References, Severity, Status, Thresholds, conflicting_rows,
-    missing_export, result,
+    key_evidence, missing_export, result,
 };
 use crate::model::credential::CredentialFields;
 use crate::model::{AccessKey, Account, Dated, ExportKind};
@@ -137,19 +137,11 @@ fn describe(key: &AccessKey) -> String {
 }
 
 fn evidence(f: &CredentialFields) -> String {
-    f.access_keys
-        .iter()
-        .map(|k| {
-            let n = k.slot;
-            format!(
-                "access_key_{n}_active={}; access_key_{n}_last_rotated={}; access_key_{n}_last_used_date={}",
-                k.active,
-                k.last_rotated.describe(),
-                k.last_used.describe()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+    format!(
+        "{}; {}",
+        key_evidence(&f.access_keys[0]),
+        key_evidence(&f.access_keys[1])
+    )
 }
 
 #[cfg(test)]
