@@ -5,6 +5,7 @@ pub mod access_key_rotation;
 pub mod console_user_mfa;
 pub mod root_access_keys;
 pub mod root_mfa;
+pub mod single_active_access_key;
 pub mod unused_credentials;
 
 use crate::model::credential::CredentialFields;
@@ -204,6 +205,10 @@ pub const REGISTRY: &[Check] = &[
     Check {
         meta: &unused_credentials::META,
         run: unused_credentials::run,
+    },
+    Check {
+        meta: &single_active_access_key::META,
+        run: single_active_access_key::run,
     },
     Check {
         meta: &root_access_keys::META,
