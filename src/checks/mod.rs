@@ -3,6 +3,7 @@
 
 pub mod access_key_rotation;
 pub mod console_user_mfa;
+pub mod no_user_attached_policies;
 pub mod root_access_keys;
 pub mod root_mfa;
 pub mod single_active_access_key;
@@ -211,6 +212,10 @@ pub const REGISTRY: &[Check] = &[
         run: single_active_access_key::run,
     },
     Check {
+        meta: &no_user_attached_policies::META,
+        run: no_user_attached_policies::run,
+    },
+    Check {
         meta: &root_access_keys::META,
         run: root_access_keys::run,
     },
@@ -381,8 +386,10 @@ pub(crate) mod testing {
     use super::{CheckResult, Thresholds};
     use crate::asof::{AsOf, AsOfRule};
     use crate::model::credential::CredentialFields;
+    use crate::model::iam::User;
     use crate::model::{
-        AccessKey, Account, CredentialEntry, CredentialReport, CredentialRow, Dated, Flag,
+        AccessKey, Account, Authorization, CredentialEntry, CredentialReport, CredentialRow, Dated,
+        Flag,
     };
     use crate::source::FileRef;
     use std::sync::Arc;
@@ -395,6 +402,14 @@ pub(crate) mod testing {
         FileRef {
             file: "credential-report.csv".into(),
             sha256: "0".repeat(64).into(),
+        }
+    }
+
+    /// The authorization export file users cite.
+    pub fn authorization_file() -> FileRef {
+        FileRef {
+            file: "authorization.json".into(),
+            sha256: "1".repeat(64).into(),
         }
     }
 
@@ -523,6 +538,29 @@ pub(crate) mod testing {
         if let Some(report) = account.credential_report.as_mut() {
             report.root = Some(entry(2, vec![root]));
         }
+        account
+    }
+
+    /// An authorization-export user with no policies.
+    pub fn iam_user(index: usize, name: &str) -> User {
+        User {
+            name: name.into(),
+            arn: format!("arn:aws:iam::{ACCOUNT}:user/{name}"),
+            canonical_arn: format!("arn:aws:iam::{ACCOUNT}:user/{name}"),
+            groups: Vec::new(),
+            inline_policies: Vec::new(),
+            attached: Vec::new(),
+            boundary: None,
+            source: authorization_file().at(format!("/UserDetailList/{index}")),
+        }
+    }
+
+    /// Sets the account's authorization export to these users.
+    pub fn with_authorization(mut account: Account, users: Vec<User>) -> Account {
+        account.authorization = Some(Authorization {
+            users,
+            ..Authorization::default()
+        });
         account
     }
 
