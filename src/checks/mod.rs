@@ -4,6 +4,7 @@
 pub mod access_key_rotation;
 pub mod console_user_mfa;
 pub mod no_user_attached_policies;
+pub mod password_policy;
 pub mod root_access_keys;
 pub mod root_mfa;
 pub mod single_active_access_key;
@@ -214,6 +215,10 @@ pub const REGISTRY: &[Check] = &[
     Check {
         meta: &no_user_attached_policies::META,
         run: no_user_attached_policies::run,
+    },
+    Check {
+        meta: &password_policy::META,
+        run: password_policy::run,
     },
     Check {
         meta: &root_access_keys::META,
