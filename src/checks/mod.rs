@@ -201,6 +201,10 @@ pub const REGISTRY: &[Check] = &[
         run: root_mfa::run,
     },
     Check {
+        meta: &root_access_keys::META,
+        run: root_access_keys::run,
+    },
+    Check {
         meta: &access_key_rotation::META,
         run: access_key_rotation::run,
     },
@@ -219,10 +223,6 @@ pub const REGISTRY: &[Check] = &[
     Check {
         meta: &password_policy::META,
         run: password_policy::run,
-    },
-    Check {
-        meta: &root_access_keys::META,
-        run: root_access_keys::run,
     },
 ];
 

@@ -21,10 +21,10 @@ pub const META: CheckMeta = CheckMeta {
     rationale: "A root access key gives unrestricted programmatic access to the whole account, cannot be limited \
                 by IAM policies, and is easily leaked in code, scripts or CI logs. An inactive root key is still a \
                 finding: anyone who can sign in as root can re-activate it.",
-    remediation: "Sign in as root, open Security credentials, and delete every access key (deactivate first to \
-                  confirm nothing depends on it; moving workloads to IAM roles). In an AWS Organization, \
-                  centralized root access can delete member accounts' root keys, and an SCP can deny \
-                  `iam:CreateAccessKey` to the root user.",
+    remediation: "Sign in as root, open Security credentials, and delete every access key: deactivate it first \
+                  to confirm nothing depends on it, and move any workload that does to an IAM role. In an AWS \
+                  Organization, centralized root access can delete member accounts' root keys, and an SCP can \
+                  deny `iam:CreateAccessKey` to the root user.",
     statuses: &[
         (
             Status::Pass,
