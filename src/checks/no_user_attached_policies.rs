@@ -190,9 +190,13 @@ mod tests {
     fn inline(user_index: usize, i: usize, name: &str) -> InlinePolicy {
         InlinePolicy {
             name: name.into(),
-            document: crate::policy::Policy {
-                statements: Vec::new(),
-            },
+            document: crate::policy::parse_export_document(
+                &serde_json::json!({"Statement": [
+                    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+                ]}),
+                "/PolicyDocument",
+            )
+            .unwrap(),
             source: authorization_file()
                 .at(format!("/UserDetailList/{user_index}/UserPolicyList/{i}")),
         }
