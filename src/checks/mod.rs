@@ -305,9 +305,10 @@ impl Clock {
     pub fn of(account: &Account) -> Option<Clock> {
         let instant = account.as_of.instant?;
         let label = match account.as_of.rule {
-            crate::asof::AsOfRule::Option => {
-                crate::timestamp::format_date(instant - time::Duration::DAY)
-            }
+            // The instant is the next midnight; reasons name the date the auditor gave.
+            crate::asof::AsOfRule::Option => crate::timestamp::format_date(
+                instant.checked_sub(time::Duration::DAY).unwrap_or(instant),
+            ),
             _ => crate::timestamp::format_utc(instant),
         };
         let evidence = format!(
