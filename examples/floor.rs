@@ -13,7 +13,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
@@ -26,7 +28,9 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn read_one(path: &Path) -> usize {
-    let Ok(bytes) = std::fs::read(path) else { return 0 };
+    let Ok(bytes) = std::fs::read(path) else {
+        return 0;
+    };
     let digest = Sha256::digest(&bytes);
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let first = text.iter().find(|b| !b.is_ascii_whitespace()).copied();
@@ -69,7 +73,10 @@ fn main() {
     let rows: u32 = rows.parse().expect("ROWS");
     let cols: u16 = cols.parse().expect("COLS");
     let threads: usize = rest.first().map_or(2, |t| t.parse().expect("THREADS"));
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("pool");
     let mut all = Vec::new();
     files(Path::new(dir), &mut all);
     let touched: usize = pool.install(|| all.par_iter().map(|p| read_one(p)).sum());
@@ -80,12 +87,15 @@ fn main() {
     let mut written = 0u32;
     let mut sheet = 0;
     while written < rows {
-        let mut ws = workbook.new_worksheet_with_constant_memory().expect("sheet");
+        let mut ws = workbook
+            .new_worksheet_with_constant_memory()
+            .expect("sheet");
         ws.set_name(format!("Sheet {sheet}")).expect("name");
         let n = (rows - written).min(1_048_575);
         for r in 0..n {
             for c in 0..cols {
-                ws.write_string(r, c, format!("arn:aws:iam::123456789012:user/u{r} c{c}")).expect("cell");
+                ws.write_string(r, c, format!("arn:aws:iam::123456789012:user/u{r} c{c}"))
+                    .expect("cell");
             }
         }
         workbook.push_worksheet(ws);
@@ -93,7 +103,8 @@ fn main() {
         sheet += 1;
     }
     workbook.save(out.join("floor.xlsx")).expect("save");
-    let mut jsonl = std::io::BufWriter::new(std::fs::File::create(out.join("floor.jsonl")).expect("jsonl"));
+    let mut jsonl =
+        std::io::BufWriter::new(std::fs::File::create(out.join("floor.jsonl")).expect("jsonl"));
     for r in 0..rows {
         writeln!(
             jsonl,
@@ -102,5 +113,8 @@ fn main() {
         .expect("line");
     }
     jsonl.flush().expect("flush");
-    eprintln!("floor: {} files read ({touched}), {rows} rows x {cols} cols written", all.len());
+    eprintln!(
+        "floor: {} files read ({touched}), {rows} rows x {cols} cols written",
+        all.len()
+    );
 }

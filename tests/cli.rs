@@ -178,7 +178,7 @@ fn checks_catalogue_lists_every_registered_check() {
     assert!(ids.contains(&"console-user-mfa") && ids.contains(&"root-mfa"));
     let (_, table, _) = raw(&["checks"]);
     assert!(
-        table.contains("IAM.5") && table.contains("1.10/2.9"),
+        table.contains("IAM.5") && table.contains("1.10 / 2.9"),
         "{table}"
     );
 }
