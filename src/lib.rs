@@ -17,6 +17,7 @@
     )
 )]
 
+pub mod archive;
 pub mod arn;
 pub mod asof;
 pub mod checks;

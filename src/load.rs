@@ -213,8 +213,10 @@ fn export_kind(f: &ScannedFile) -> FileKind {
 
 /// Reads a file again and checks it still has the hash recorded in the first pass.
 fn read(f: &ScannedFile) -> Result<Vec<u8>, InputError> {
-    let bytes = std::fs::read(&f.path)
-        .map_err(|e| InputError::file(&f.file.file, format!("cannot read file: {e}")))?;
+    let bytes = f
+        .source
+        .read()
+        .map_err(|e| InputError::file(&f.file.file, format!("cannot read: {e}")))?;
     if sha256_hex(&bytes) != *f.file.sha256 {
         return Err(InputError::file(
             &f.file.file,
