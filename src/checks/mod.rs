@@ -2,6 +2,8 @@
 //! The CLI catalogue, the workbook's Checks sheet and `docs/checks.md` all read the registry.
 
 pub mod console_user_mfa;
+pub mod mfa_enforced_by_policy;
+pub mod policy_sources;
 pub mod root_mfa;
 
 use crate::model::{Account, ExportKind};
@@ -191,6 +193,10 @@ pub const REGISTRY: &[Check] = &[
     Check {
         meta: &root_mfa::META,
         run: root_mfa::run,
+    },
+    Check {
+        meta: &mfa_enforced_by_policy::META,
+        run: mfa_enforced_by_policy::run,
     },
 ];
 
