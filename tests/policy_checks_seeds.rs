@@ -62,3 +62,38 @@ fn console_rule_policy_bool_if_exists_deny_on_star_passes() {
         "/UserDetailList/0/UserPolicyList/0/PolicyDocument/Statement/1"
     );
 }
+
+#[test]
+fn cross_account_document_trust_policy_passes() {
+    let r = run_one(
+        "cross_account_trust_with_mfa_condition.json",
+        "cross-account-role-mfa",
+        "arn:aws:iam::123456789012:role/ThirdPartyAccess",
+    );
+    assert_eq!(r["status"], "PASS", "{r}");
+    assert_eq!(r["severity"], "high", "third party: external");
+    let reason = r["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("arn:aws:iam::THIRD_PARTY_ACCOUNT_ID:root"),
+        "{reason}"
+    );
+    assert!(reason.contains("only with MFA"), "{reason}");
+    assert_eq!(
+        r["source"]["location"],
+        "/RoleDetailList/0/AssumeRolePolicyDocument/Statement/0"
+    );
+}
+
+#[test]
+fn cross_account_document_trust_policy_without_its_condition_fails() {
+    let r = run_one(
+        "cross_account_trust_without_condition.json",
+        "cross-account-role-mfa",
+        "arn:aws:iam::123456789012:role/ThirdPartyAccess",
+    );
+    assert_eq!(r["status"], "FAIL", "{r}");
+    assert_eq!(r["severity"], "high");
+    let reason = r["reason"].as_str().unwrap();
+    assert!(reason.contains("without MFA"), "{reason}");
+    assert!(reason.contains("SCPs, RCPs"), "{reason}");
+}

@@ -2,6 +2,7 @@
 //! The CLI catalogue, the workbook's Checks sheet and `docs/checks.md` all read the registry.
 
 pub mod console_user_mfa;
+pub mod cross_account_role_mfa;
 pub mod mfa_enforced_by_policy;
 pub mod policy_sources;
 pub mod root_mfa;
@@ -197,6 +198,10 @@ pub const REGISTRY: &[Check] = &[
     Check {
         meta: &mfa_enforced_by_policy::META,
         run: mfa_enforced_by_policy::run,
+    },
+    Check {
+        meta: &cross_account_role_mfa::META,
+        run: cross_account_role_mfa::run,
     },
 ];
 
