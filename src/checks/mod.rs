@@ -4,6 +4,7 @@
 pub mod console_user_mfa;
 pub mod cross_account_role_mfa;
 pub mod mfa_enforced_by_policy;
+pub mod no_full_admin_policies;
 pub mod policy_sources;
 pub mod root_mfa;
 
@@ -202,6 +203,10 @@ pub const REGISTRY: &[Check] = &[
     Check {
         meta: &cross_account_role_mfa::META,
         run: cross_account_role_mfa::run,
+    },
+    Check {
+        meta: &no_full_admin_policies::META,
+        run: no_full_admin_policies::run,
     },
 ];
 
