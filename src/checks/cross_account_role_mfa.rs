@@ -26,9 +26,9 @@ pub const META: CheckMeta = CheckMeta {
     title: "Cross-account and federated roles require MFA to assume",
     severity: Severity::High,
     severity_note: Some(
-        "high when any trusted principal is external (an account outside the organization account list, or \
-         outside this run's inputs when no list is given; `*`; a deleted principal; a public identity \
-         provider), medium when all are internal",
+        "medium instead when every trusted principal is internal: in the organization account list, or, \
+         when no list is given, an account with an export in this run's inputs; `*`, deleted principals and \
+         public identity providers count as external",
     ),
     population: "roles whose trust policy allows sts:AssumeRole, sts:AssumeRoleWithSAML or \
                  sts:AssumeRoleWithWebIdentity (by pattern) to an AWS principal of another account, to `*`, to a \
