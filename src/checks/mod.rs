@@ -3,8 +3,12 @@
 
 pub mod access_key_rotation;
 pub mod console_user_mfa;
+pub mod cross_account_role_mfa;
+pub mod mfa_enforced_by_policy;
+pub mod no_full_admin_policies;
 pub mod no_user_attached_policies;
 pub mod password_policy;
+pub mod policy_sources;
 pub mod root_access_keys;
 pub mod root_mfa;
 pub mod single_active_access_key;
@@ -201,6 +205,14 @@ pub const REGISTRY: &[Check] = &[
         run: root_mfa::run,
     },
     Check {
+        meta: &mfa_enforced_by_policy::META,
+        run: mfa_enforced_by_policy::run,
+    },
+    Check {
+        meta: &cross_account_role_mfa::META,
+        run: cross_account_role_mfa::run,
+    },
+    Check {
         meta: &root_access_keys::META,
         run: root_access_keys::run,
     },
@@ -219,6 +231,10 @@ pub const REGISTRY: &[Check] = &[
     Check {
         meta: &no_user_attached_policies::META,
         run: no_user_attached_policies::run,
+    },
+    Check {
+        meta: &no_full_admin_policies::META,
+        run: no_full_admin_policies::run,
     },
     Check {
         meta: &password_policy::META,
