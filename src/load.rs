@@ -38,6 +38,7 @@ pub fn load(
         if ctx.keep_going {
             let indices: Vec<usize> = match kind {
                 ExportKind::CredentialReport => plan.credential_report.into_iter().collect(),
+                ExportKind::PasswordPolicy => plan.password_policy.into_iter().collect(),
                 ExportKind::AuthorizationDetails => [
                     plan.authorization.as_slice(),
                     plan.authorization_duplicates.as_slice(),

@@ -290,6 +290,7 @@ pub fn plan(files: &[ScannedFile]) -> Plan {
                     .chain(plan.authorization_duplicates.drain(..))
                     .collect(),
                 ExportKind::CredentialReport => plan.credential_report.take().into_iter().collect(),
+                ExportKind::PasswordPolicy => plan.password_policy.take().into_iter().collect(),
             };
             for name in names(files, &dropped) {
                 if !left.files.contains(&name) {

@@ -157,9 +157,13 @@ pub struct CheckMeta {
     pub statuses: &'static [(Status, &'static str)],
     /// Framework references.
     pub references: References,
-    /// The exports the check reads.
-    #[serde(skip)]
+    /// The exports the check reads (listed in the catalogue so an auditor knows what to request).
+    #[serde(serialize_with = "ser_needs")]
     pub needs: &'static [ExportKind],
+}
+
+fn ser_needs<S: serde::Serializer>(needs: &&'static [ExportKind], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(needs.iter().map(|k| k.label()))
 }
 
 /// Thresholds and options the checks read.

@@ -6,7 +6,7 @@
 //! (24); the reason names each shortfall.
 
 use super::{CheckMeta, CheckResult, References, Severity, Status, Thresholds, result};
-use crate::model::{Account, PasswordPolicyEvidence};
+use crate::model::{Account, ExportKind, PasswordPolicyEvidence};
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -46,7 +46,7 @@ pub const META: CheckMeta = CheckMeta {
         config_rule: Some("iam-password-policy"),
         control_tower: None,
     },
-    needs: &[],
+    needs: &[ExportKind::PasswordPolicy],
 };
 
 /// Tests the account's password policy.

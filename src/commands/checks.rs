@@ -75,8 +75,14 @@ pub fn markdown() -> String {
             Some(n) => format!("{} ({n})", m.severity.as_str()),
             None => m.severity.as_str().to_string(),
         };
+        let reads: Vec<String> = m
+            .needs
+            .iter()
+            .map(|k| format!("the {}", k.label()))
+            .collect();
+        let reads = reads.join(", ");
         out.push_str(&format!(
-            "- **Severity:** {severity}\n- **Population:** {}\n\n",
+            "- **Severity:** {severity}\n- **Population:** {}\n- **Reads:** {reads}\n\n",
             m.population
         ));
         out.push_str(&format!("**Why it matters.** {}\n\n", m.rationale));

@@ -19,6 +19,8 @@ pub enum ExportKind {
     CredentialReport,
     /// `get-account-authorization-details`.
     AuthorizationDetails,
+    /// `get-account-password-policy` (optional evidence).
+    PasswordPolicy,
 }
 
 impl ExportKind {
@@ -27,6 +29,7 @@ impl ExportKind {
         match self {
             ExportKind::CredentialReport => "credential report",
             ExportKind::AuthorizationDetails => "authorization details export",
+            ExportKind::PasswordPolicy => "password policy export",
         }
     }
 }
