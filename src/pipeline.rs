@@ -11,6 +11,7 @@ use crate::output::jsonl::JsonlWriter;
 use crate::output::meta::{
     AccountRecord, InputRecord, RunOptions, RunRecord, input_digest, status_index,
 };
+use crate::output::workbook::EvidenceSpill;
 use crate::plan::{AccountPlan, Plan, plan};
 use crate::scan::{Outcome, ScannedFile, scan};
 use rayon::prelude::*;
@@ -58,6 +59,7 @@ pub struct RunSummary {
 struct AccountOutcome {
     record: AccountRecord,
     results: Vec<CheckResult>,
+    evidence: crate::evidence::AccountEvidence,
 }
 
 /// Runs an audit end to end. Outputs are written only when the whole run succeeds.
@@ -130,6 +132,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     };
     let handle = handle.map_err(|e| output_error(&opts.output, &e))?;
     let mut jsonl = JsonlWriter::new(handle);
+    let mut evidence = EvidenceSpill::new().map_err(|e| output_error(&opts.output, &e))?;
     let mut records = Vec::with_capacity(plan.accounts.len());
     let mut findings = 0u64;
     process_in_order(
@@ -148,12 +151,18 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
             jsonl
                 .write(&outcome.results)
                 .map_err(|e| output_error(&opts.output, &e))?;
+            evidence
+                .append(&outcome.evidence)
+                .map_err(|e| output_error(&opts.output, &e))?;
             records.push(outcome.record);
             Ok(())
         },
     )?;
     let total = jsonl.lines();
     jsonl.finish().map_err(|e| output_error(&opts.output, &e))?;
+    let evidence = evidence
+        .finish()
+        .map_err(|e| output_error(&opts.output, &e))?;
 
     let inputs = input_records(&mut scanned, &plan);
     let record = RunRecord {
@@ -173,7 +182,12 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     };
 
     // The workbook reads the results back from the file just written.
-    let written = crate::output::workbook::write(workbook_file.temp_path(), &record, &results_path);
+    let written = crate::output::workbook::write(
+        workbook_file.temp_path(),
+        &record,
+        &results_path,
+        &evidence,
+    );
     drop(scratch);
     written.map_err(|e| output_error(&opts.output, &e))?;
     if let Some(mut meta) = meta_file {
@@ -315,7 +329,12 @@ fn check(account: &Account, thresholds: &Thresholds) -> AccountOutcome {
             .map_or(0, |a| a.policies.len()),
         counts,
     };
-    AccountOutcome { record, results }
+    let evidence = crate::evidence::collect(account);
+    AccountOutcome {
+        record,
+        results,
+        evidence,
+    }
 }
 
 fn input_records(files: &mut [ScannedFile], plan: &Plan) -> Vec<InputRecord> {
