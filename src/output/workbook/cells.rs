@@ -112,6 +112,7 @@ pub struct Widths {
     wrapped: Format,
     date: Format,
     boolean: Format,
+    number: Format,
 }
 
 impl Widths {
@@ -130,9 +131,18 @@ impl Widths {
                 .collect(),
             row_lines: 1,
             wrapped: top.clone().set_text_wrap(),
-            date: top.clone().set_num_format(DATE_NUM_FORMAT),
+            // Left-aligned, like the sentinel words that share their columns.
+            date: top
+                .clone()
+                .set_align(FormatAlign::Left)
+                .set_num_format(DATE_NUM_FORMAT),
+            // Counts centred under their (left-aligned) headers.
+            number: top.clone().set_align(FormatAlign::Center),
             // Excel shows booleans as TRUE/FALSE whatever the format; LibreOffice needs it.
-            boolean: top.clone().set_num_format("\"TRUE\";\"TRUE\";\"FALSE\""),
+            boolean: top
+                .clone()
+                .set_align(FormatAlign::Center)
+                .set_num_format("\"TRUE\";\"TRUE\";\"FALSE\""),
             plain: top,
         }
     }
@@ -251,6 +261,19 @@ pub fn iso_datetime(
     }
 }
 
+/// Writes a count as a number (a value, never a formula).
+pub fn number(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: u64,
+    widths: &mut Widths,
+) -> Result<(), XlsxError> {
+    widths.see_len(col as usize, value.to_string().len());
+    ws.write_number_with_format(row, col, value as f64, &widths.number)?;
+    Ok(())
+}
+
 /// Writes one evidence cell with its type.
 pub fn cell(
     ws: &mut Worksheet,
@@ -266,10 +289,7 @@ pub fn cell(
             widths.see_len(col as usize, 5);
             ws.write_boolean_with_format(row, col, *b, &widths.boolean)?;
         }
-        Cell::Count(n) => {
-            widths.see_len(col as usize, n.to_string().len());
-            ws.write_number_with_format(row, col, *n as f64, &widths.plain)?;
-        }
+        Cell::Count(n) => number(ws, row, col, *n, widths)?,
         Cell::DateTime(secs) => datetime(ws, row, col, *secs, widths)?,
     }
     Ok(())

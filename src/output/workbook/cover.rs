@@ -2,7 +2,7 @@
 //! version, input digest, what was left out, what the inputs cannot show, and how to
 //! re-perform the run, including a machine-readable options cell (named `RunOptions`).
 
-use super::cells::{Widths, header_format, iso_datetime, print_setup, text};
+use super::cells::{Widths, header_format, iso_datetime, number, print_setup, text};
 use crate::output::meta::RunRecord;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
@@ -291,9 +291,9 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
         }
         text(ws, row, 2, a.as_of_rule.describe(), widths)?;
         text(ws, row, 3, &a.partition, widths)?;
-        ws.write_number(row, 4, a.users as f64)?;
-        ws.write_number(row, 5, a.roles as f64)?;
-        ws.write_number(row, 6, a.policies as f64)?;
+        number(ws, row, 4, a.users as u64, widths)?;
+        number(ws, row, 5, a.roles as u64, widths)?;
+        number(ws, row, 6, a.policies as u64, widths)?;
         text(ws, row, 7, &a.left_out.join("; "), widths)?;
         w.row += 1;
     }

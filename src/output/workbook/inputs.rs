@@ -1,7 +1,7 @@
 //! The Inputs sheet: every file looked at, with kind, account, size, SHA-256, rows,
 //! generated time and what was done with it (used, skipped, left out, unassigned, duplicate).
 
-use super::cells::{Limits, iso_datetime, text};
+use super::cells::{Limits, iso_datetime, number, text};
 use super::paged::{Layout, pages};
 use crate::output::meta::RunRecord;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
@@ -43,11 +43,10 @@ pub fn sheets(
             text(ws, row, 0, &input.file, w)?;
             text(ws, row, 1, &input.kind, w)?;
             text(ws, row, 2, input.account.as_deref().unwrap_or(""), w)?;
-            w.see_len(3, input.size.to_string().len());
-            ws.write_number(row, 3, input.size as f64)?;
+            number(ws, row, 3, input.size, w)?;
             text(ws, row, 4, &input.sha256, w)?;
             if let Some(rows) = input.rows {
-                ws.write_number(row, 5, rows as f64)?;
+                number(ws, row, 5, rows as u64, w)?;
             }
             if let Some(t) = &input.generated_time {
                 iso_datetime(ws, row, 6, t, w)?;

@@ -3,7 +3,7 @@
 //! are values, not formulas. "Excepted" counts results covered by an approved exception
 //! (none yet: exceptions are a later feature).
 
-use super::cells::{Limits, text};
+use super::cells::{Limits, number, text};
 use super::paged::{Layout, pages};
 use crate::checks::{CheckMeta, REGISTRY};
 use crate::output::meta::RunRecord;
@@ -52,11 +52,11 @@ fn put(
     text(ws, row, 1, check.id, w)?;
     text(ws, row, 2, check.title, w)?;
     text(ws, row, 3, check.severity.as_str(), w)?;
-    ws.write_number(row, 4, counts.iter().sum::<u64>() as f64)?;
+    number(ws, row, 4, counts.iter().sum::<u64>(), w)?;
     for (i, c) in counts.iter().enumerate() {
-        ws.write_number(row, FIRST_STATUS_COL + i as u16, *c as f64)?;
+        number(ws, row, FIRST_STATUS_COL + i as u16, *c, w)?;
     }
-    ws.write_number(row, 10, 0.0)?;
+    number(ws, row, 10, 0, w)?;
     Ok(())
 }
 
