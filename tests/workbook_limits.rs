@@ -175,12 +175,16 @@ fn sheets_continue_past_the_row_limit_and_switch_to_autofilter() {
             .all(|r| matches!(r[3], calamine::Data::DateTime(_)))
     );
 
-    // 3 rows > table limit 2: autofilter on a styled header; 1 or 2 rows: a table.
+    // 3 rows > table limit 2: autofilter on a styled header; 1 or 2 rows: a table; no rows:
+    // a table with one empty row.
+    assert!(data_rows(&sheet(&xlsx, "Roles")).is_empty());
     for (name, table) in [
         ("Results", false),
         ("Results 4", true),
         ("Findings", false),
         ("Findings 2", true),
+        ("Roles", true),
+        ("MFA policies", true),
     ] {
         let xml = sheet_xml(&xlsx, name);
         assert_eq!(xml.contains("<tablePart "), table, "{name}");

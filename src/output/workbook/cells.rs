@@ -315,9 +315,10 @@ pub fn print_setup(ws: &mut Worksheet, repeat_header: bool) -> Result<(), XlsxEr
     Ok(())
 }
 
-/// A data sheet's table or, above `limits.table_rows` rows (or with no rows), an autofilter
-/// on a styled header; the header row is frozen either way. Must be called before any data
-/// row is written: in constant memory a table added later writes a mismatched header.
+/// A data sheet's table or, above `limits.table_rows` rows, an autofilter on a styled header;
+/// the header row is frozen either way. A sheet without rows gets a table with one empty row
+/// (a table needs one). Must be called before any data row is written: in constant memory a
+/// table added later writes a mismatched header.
 pub fn table_or_filter(
     ws: &mut Worksheet,
     headers: &[&str],
@@ -325,7 +326,7 @@ pub fn table_or_filter(
     limits: &Limits,
 ) -> Result<(), XlsxError> {
     let last_col = headers.len().saturating_sub(1) as u16;
-    if rows > 0 && rows <= limits.table_rows {
+    if rows <= limits.table_rows {
         let columns: Vec<TableColumn> = headers
             .iter()
             .map(|h| {
@@ -337,13 +338,13 @@ pub fn table_or_filter(
         let table = Table::new()
             .set_columns(&columns)
             .set_style(TableStyle::Medium2);
-        ws.add_table(0, 0, rows, last_col, &table)?;
+        ws.add_table(0, 0, rows.max(1), last_col, &table)?;
     } else {
         let format = header_format();
         for (i, h) in headers.iter().enumerate() {
             ws.write_string_with_format(0, i as u16, *h, &format)?;
         }
-        ws.autofilter(0, 0, rows.max(1), last_col)?;
+        ws.autofilter(0, 0, rows, last_col)?;
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(())
