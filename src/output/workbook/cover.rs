@@ -2,7 +2,7 @@
 //! version, input digest, what was left out, what the inputs cannot show, and how to
 //! re-perform the run, including a machine-readable options cell (named `RunOptions`).
 
-use super::cells::{Widths, header_format, iso_datetime, number, print_setup, text};
+use super::cells::{Widths, header_format, number, print_setup, text};
 use crate::output::meta::RunRecord;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
@@ -286,7 +286,7 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
         let (ws, row, widths) = (&mut w.ws, w.row, &mut w.widths);
         text(ws, row, 0, &a.account_id, widths)?;
         match &a.as_of {
-            Some(t) => iso_datetime(ws, row, 1, t, widths)?,
+            Some(t) => text(ws, row, 1, t, widths)?,
             None => text(ws, row, 1, "none", widths)?,
         }
         text(ws, row, 2, a.as_of_rule.describe(), widths)?;
