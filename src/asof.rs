@@ -24,7 +24,9 @@ impl AsOfRule {
             AsOfRule::Option => "--as-of option (end of that day, UTC)",
             AsOfRule::GeneratedTime => "credential report GeneratedTime",
             AsOfRule::LatestTimestamp => "latest timestamp in the credential report",
-            AsOfRule::Unavailable => "none (no credential report and no --as-of)",
+            AsOfRule::Unavailable => {
+                "none (no --as-of, and no GeneratedTime or timestamp in a credential report)"
+            }
         }
     }
 }

@@ -1,16 +1,37 @@
 //! Finding input files: walk each PATH recursively in a stable order, following symlinks
 //! without looping.
 
+use crate::archive::{self, MemberData};
 use crate::error::RunError;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+/// Where an input's bytes come from: a file, or a member of an export archive.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A file on disk.
+    File(PathBuf),
+    /// A member of a .zip or .tar.gz archive.
+    Member(MemberData),
+}
+
+impl Source {
+    /// Reads the whole input.
+    pub fn read(&self) -> std::io::Result<Vec<u8>> {
+        match self {
+            Source::File(path) => std::fs::read(path),
+            Source::Member(data) => data.read(),
+        }
+    }
+}
+
 /// A file found under one of the PATH arguments.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Discovered {
-    /// The path to open.
-    pub path: PathBuf,
-    /// Path relative to its PATH argument with `/` separators (the file name for a file argument).
+    /// Where to read it.
+    pub source: Source,
+    /// Path relative to its PATH argument with `/` separators (the file name for a file argument);
+    /// archive members read `export.zip!/acct/credential-report.csv`.
     pub display: String,
     /// The folder holding the file (for assigning account-less evidence).
     pub folder: PathBuf,
@@ -27,14 +48,11 @@ pub fn discover(roots: &[PathBuf]) -> Result<Vec<Discovered>, RunError> {
                 || root.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            out.push(Discovered {
-                folder: canonical
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default(),
-                path: root.clone(),
-                display: name,
-            });
+            let folder = canonical
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            push_file(root.clone(), &canonical, name, folder, &mut out);
         } else if meta.is_dir() {
             let mut visited = HashSet::new();
             walk(root, &canonical, "", &mut visited, &mut out)?;
@@ -76,14 +94,47 @@ fn walk(
             let target = std::fs::canonicalize(&path).map_err(|e| path_error(&path, &e))?;
             walk(&path, &target, &display, visited, out)?;
         } else if meta.is_file() {
-            out.push(Discovered {
-                path,
-                display,
-                folder: canonical.to_path_buf(),
-            });
+            let target = std::fs::canonicalize(&path).map_err(|e| path_error(&path, &e))?;
+            push_file(path, &target, display, canonical.to_path_buf(), out);
         }
     }
     Ok(())
+}
+
+/// Adds a file, or each member of an export archive (`archive!/member`, its folder inside the
+/// archive standing for the member's folder).
+fn push_file(
+    path: PathBuf,
+    canonical: &Path,
+    display: String,
+    folder: PathBuf,
+    out: &mut Vec<Discovered>,
+) {
+    let Some(kind) = archive::detect(&path) else {
+        out.push(Discovered {
+            source: Source::File(path),
+            display,
+            folder,
+        });
+        return;
+    };
+    match archive::members(&path, kind) {
+        Ok(members) => {
+            for m in members {
+                let inner = m.name.rsplit_once('/').map_or("", |(dir, _)| dir);
+                out.push(Discovered {
+                    source: Source::Member(m.data),
+                    display: format!("{display}!/{}", m.name),
+                    folder: PathBuf::from(format!("{}!/{inner}", canonical.display())),
+                });
+            }
+        }
+        Err(reason) => out.push(Discovered {
+            source: Source::Member(MemberData::Refused(reason)),
+            display,
+            folder,
+        }),
+    }
 }
 
 fn path_error(path: &Path, e: &std::io::Error) -> RunError {

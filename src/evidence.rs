@@ -186,14 +186,13 @@ pub fn collect(account: &Account) -> AccountEvidence {
 // ---------------------------------------------------------------------------------------------
 // The one place that reads policy statements.
 
-/// The compact JSON text of each statement of a policy: the only place that reads the policy
-/// model. With the typed model, where each statement keeps its `json`, this becomes
-/// `policy.statements.iter().map(|s| Cow::Borrowed(s.json.as_str())).collect()`.
+/// The compact JSON text of each statement of a policy (object keys sorted): the only place
+/// that reads the policy model.
 fn statement_texts(policy: &Policy) -> Vec<Cow<'_, str>> {
     policy
         .statements
         .iter()
-        .map(|s| Cow::Owned(s.to_string()))
+        .map(|s| Cow::Borrowed(s.json.as_str()))
         .collect()
 }
 

@@ -5,6 +5,19 @@
 //! account into the typed [`model`], [`checks`] turn an account into results, and [`output`]
 //! writes the results file and the workbook in a stable order. [`pipeline`] runs the stages.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
+pub mod archive;
 pub mod arn;
 pub mod asof;
 pub mod checks;
@@ -20,6 +33,7 @@ pub mod output;
 pub mod pipeline;
 pub mod plan;
 pub mod policy;
+pub mod progress;
 pub mod scan;
 pub mod source;
 pub mod timestamp;

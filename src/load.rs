@@ -36,9 +36,21 @@ pub fn load(
                      left_out: &mut Vec<LeftOut>|
      -> Result<(), InputError> {
         if ctx.keep_going {
+            let indices: Vec<usize> = match kind {
+                ExportKind::CredentialReport => plan.credential_report.into_iter().collect(),
+                ExportKind::AuthorizationDetails => [
+                    plan.authorization.as_slice(),
+                    plan.authorization_duplicates.as_slice(),
+                ]
+                .concat(),
+            };
             left_out.push(LeftOut {
                 kind,
                 reason: err.to_string(),
+                files: indices
+                    .iter()
+                    .map(|&i| files[i].file.file.to_string())
+                    .collect(),
             });
             Ok(())
         } else {
@@ -201,8 +213,10 @@ fn export_kind(f: &ScannedFile) -> FileKind {
 
 /// Reads a file again and checks it still has the hash recorded in the first pass.
 fn read(f: &ScannedFile) -> Result<Vec<u8>, InputError> {
-    let bytes = std::fs::read(&f.path)
-        .map_err(|e| InputError::file(&f.file.file, format!("cannot read file: {e}")))?;
+    let bytes = f
+        .source
+        .read()
+        .map_err(|e| InputError::file(&f.file.file, format!("cannot read: {e}")))?;
     if sha256_hex(&bytes) != *f.file.sha256 {
         return Err(InputError::file(
             &f.file.file,

@@ -13,6 +13,7 @@ use crate::output::meta::{
 };
 use crate::output::workbook::EvidenceSpill;
 use crate::plan::{AccountPlan, Plan, plan};
+use crate::progress::Progress;
 use crate::scan::{Outcome, ScannedFile, scan};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,8 +41,8 @@ pub struct AuditOptions {
     pub thresholds: Thresholds,
     /// The command line, for the cover's "how to re-perform".
     pub command_line: String,
-    /// Called with a warning line (skipped files); no-op when quiet.
-    pub warn: fn(&str),
+    /// How progress and warnings are shown on stderr.
+    pub progress: crate::progress::Mode,
 }
 
 /// What a finished run reports.
@@ -60,6 +61,11 @@ struct AccountOutcome {
     record: AccountRecord,
     results: Vec<CheckResult>,
     evidence: crate::evidence::AccountEvidence,
+    /// Exports left out while loading (the plan's were reported before processing).
+    newly_left_out: Vec<String>,
+    /// Files and bytes this account read (for progress rates).
+    files: u64,
+    bytes: u64,
 }
 
 /// Runs an audit end to end. Outputs are written only when the whole run succeeds.
@@ -80,15 +86,27 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         .build()
         .map_err(|e| output_error(&opts.output, &e))?;
 
+    let started = std::time::Instant::now();
+    let mut progress = Progress::new(opts.progress);
     let found = discover(&opts.paths)?;
-    let mut scanned: Vec<ScannedFile> = pool.install(|| found.par_iter().map(scan).collect());
+    progress.phase("files", found.len() as u64);
+    let scanned: Vec<ScannedFile> = pool.install(|| {
+        found
+            .par_iter()
+            .map(|f| {
+                let s = scan(f);
+                progress.advance(1, s.size);
+                s
+            })
+            .collect()
+    });
     let mut org = OrgAccounts::default();
     if let Some(path) = &opts.org_accounts {
         org = read_org_accounts(path)?;
     }
     for f in &scanned {
         if let Outcome::Skipped(reason) = &f.outcome {
-            (opts.warn)(&format!("warning: skipped {}: {reason}", f.file.file));
+            progress.warn(&format!("warning: skipped {}: {reason}", f.file.file));
         }
     }
     let mut plan = plan(&scanned);
@@ -99,7 +117,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         return Err(RunError::Inputs(plan.errors));
     }
     for e in &plan.errors {
-        (opts.warn)(&format!("warning: left out (--keep-going): {e}"));
+        progress.warn(&format!("warning: left out (--keep-going): {e}"));
     }
     if plan.accounts.is_empty() {
         let skipped = scanned
@@ -135,6 +153,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     let mut evidence = EvidenceSpill::new().map_err(|e| output_error(&opts.output, &e))?;
     let mut records = Vec::with_capacity(plan.accounts.len());
     let mut findings = 0u64;
+    progress.phase("accounts", plan.accounts.len() as u64);
     process_in_order(
         &pool,
         opts.threads,
@@ -143,6 +162,10 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         &ctx,
         &opts.thresholds,
         |outcome| {
+            progress.advance(outcome.files, outcome.bytes);
+            for l in &outcome.newly_left_out {
+                progress.warn(&format!("warning: left out (--keep-going): {l}"));
+            }
             findings += outcome
                 .results
                 .iter()
@@ -164,7 +187,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         .finish()
         .map_err(|e| output_error(&opts.output, &e))?;
 
-    let inputs = input_records(&mut scanned, &plan);
+    let inputs = input_records(&scanned, &plan, &records);
     let record = RunRecord {
         tool: "iam-evidence",
         version: env!("CARGO_PKG_VERSION"),
@@ -201,6 +224,12 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         f.commit()?;
     }
     workbook_file.commit()?;
+    progress.finish(&format!(
+        "audited {} account(s): {total} result(s), {findings} finding(s) in {:.1} s; wrote {}",
+        record.accounts.len(),
+        started.elapsed().as_secs_f64(),
+        opts.output.display()
+    ));
     Ok(RunSummary {
         accounts: record.accounts.len(),
         results: total,
@@ -266,8 +295,11 @@ fn process_in_order(
                             done = cv.wait(done).unwrap_or_else(|p| p.into_inner());
                         }
                     }
-                    let outcome =
-                        load(&accounts[i], files, ctx).map(|account| check(&account, thresholds));
+                    let outcome = load(&accounts[i], files, ctx).map(|account| {
+                        let mut o = check(&account, thresholds, accounts[i].left_out.len());
+                        (o.files, o.bytes) = footprint(&accounts[i], files);
+                        o
+                    });
                     if tx.send((i, outcome)).is_err() {
                         break;
                     }
@@ -302,7 +334,7 @@ fn process_in_order(
     result
 }
 
-fn check(account: &Account, thresholds: &Thresholds) -> AccountOutcome {
+fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) -> AccountOutcome {
     let results = crate::checks::run_all(account, thresholds);
     let mut counts: BTreeMap<&'static str, [u64; 5]> = BTreeMap::new();
     for r in &results {
@@ -327,17 +359,56 @@ fn check(account: &Account, thresholds: &Thresholds) -> AccountOutcome {
             .authorization
             .as_ref()
             .map_or(0, |a| a.policies.len()),
+        left_out_files: account
+            .left_out
+            .iter()
+            .flat_map(|l| l.files.iter().map(move |f| (f.clone(), l.reason.clone())))
+            .collect(),
         counts,
     };
     let evidence = crate::evidence::collect(account);
+    let newly_left_out = account.left_out[planned_left_out.min(account.left_out.len())..]
+        .iter()
+        .map(|l| l.reason.clone())
+        .collect();
     AccountOutcome {
         record,
         results,
         evidence,
+        newly_left_out,
+        files: 0,
+        bytes: 0,
     }
 }
 
-fn input_records(files: &mut [ScannedFile], plan: &Plan) -> Vec<InputRecord> {
+/// The number and total size of an account's files.
+fn footprint(plan: &AccountPlan, files: &[ScannedFile]) -> (u64, u64) {
+    let all: Vec<usize> = plan
+        .credential_report
+        .iter()
+        .chain(&plan.authorization)
+        .chain(&plan.authorization_duplicates)
+        .chain(&plan.password_policy)
+        .chain(&plan.virtual_mfa)
+        .chain(&plan.summary)
+        .copied()
+        .collect();
+    (all.len() as u64, all.iter().map(|&i| files[i].size).sum())
+}
+
+fn input_records(
+    files: &[ScannedFile],
+    plan: &Plan,
+    accounts: &[AccountRecord],
+) -> Vec<InputRecord> {
+    let left_out: BTreeMap<&str, (&str, &str)> = accounts
+        .iter()
+        .flat_map(|a| {
+            a.left_out_files
+                .iter()
+                .map(move |(f, r)| (f.as_str(), (a.account_id.as_str(), r.as_str())))
+        })
+        .collect();
     let mut used: BTreeMap<usize, String> = BTreeMap::new();
     for a in &plan.accounts {
         for i in a
@@ -408,6 +479,11 @@ fn input_records(files: &mut [ScannedFile], plan: &Plan) -> Vec<InputRecord> {
                             "identical to another export of this account; counted once".into();
                     }
                 }
+            }
+            if let Some((account, reason)) = left_out.get(rec.file.as_str()) {
+                rec.account = Some((*account).to_string());
+                rec.disposition = "left out".into();
+                rec.note = (*reason).to_string();
             }
             rec
         })

@@ -106,6 +106,7 @@ pub fn plan(files: &[ScannedFile]) -> Plan {
                             a.left_out.push(LeftOut {
                                 kind: export,
                                 reason: error.to_string(),
+                                files: vec![files[i].file.file.to_string()],
                             });
                         }
                     }
@@ -221,6 +222,7 @@ pub fn plan(files: &[ScannedFile]) -> Plan {
                 plan.left_out.push(LeftOut {
                     kind: ExportKind::CredentialReport,
                     reason: err.to_string(),
+                    files: names(files, &files_of),
                 });
                 out.errors.push(err);
             }
@@ -253,6 +255,7 @@ pub fn plan(files: &[ScannedFile]) -> Plan {
             plan.left_out.push(LeftOut {
                 kind: ExportKind::AuthorizationDetails,
                 reason: err.to_string(),
+                files: names(files, &[pages.as_slice(), whole.as_slice()].concat()),
             });
             out.errors.push(err);
         } else if !pages.is_empty() {
@@ -279,20 +282,20 @@ pub fn plan(files: &[ScannedFile]) -> Plan {
 
     // An account whose export failed keeps no other page of that export.
     for plan in accounts.values_mut() {
-        if plan
-            .left_out
-            .iter()
-            .any(|l| l.kind == ExportKind::AuthorizationDetails)
-        {
-            plan.authorization.clear();
-            plan.authorization_duplicates.clear();
-        }
-        if plan
-            .left_out
-            .iter()
-            .any(|l| l.kind == ExportKind::CredentialReport)
-        {
-            plan.credential_report = None;
+        for left in &mut plan.left_out {
+            let dropped: Vec<usize> = match left.kind {
+                ExportKind::AuthorizationDetails => plan
+                    .authorization
+                    .drain(..)
+                    .chain(plan.authorization_duplicates.drain(..))
+                    .collect(),
+                ExportKind::CredentialReport => plan.credential_report.take().into_iter().collect(),
+            };
+            for name in names(files, &dropped) {
+                if !left.files.contains(&name) {
+                    left.files.push(name);
+                }
+            }
         }
     }
     out.accounts = accounts.into_values().collect();
@@ -333,13 +336,14 @@ fn distinct(files: &[ScannedFile], indices: &[usize]) -> Result<usize, InputErro
     for &other in &indices[1..] {
         if digest(other) != digest(first) {
             let kind = match &files[first].outcome {
+                Outcome::Export(info) if info.kind.is_credential_report() => "credential report",
                 Outcome::Export(info) => info.kind.label(),
                 _ => "export",
             };
             return Err(InputError::file(
                 &files[other].file.file,
                 format!(
-                    "conflicts with {}: two {kind} exports of one account with different content",
+                    "conflicts with {}: both are the {kind} of one account, with different content",
                     files[first].file.file
                 ),
             ));
@@ -356,4 +360,11 @@ fn export_kind(kind: FileKind) -> Option<ExportKind> {
     } else {
         None
     }
+}
+
+fn names(files: &[ScannedFile], indices: &[usize]) -> Vec<String> {
+    indices
+        .iter()
+        .map(|&i| files[i].file.file.to_string())
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! The first pass over each file (in parallel): read, hash, classify by content, and learn
 //! its account and row count without keeping the parsed data.
 
-use crate::discover::Discovered;
+use crate::discover::{Discovered, Source};
 use crate::error::InputError;
 use crate::input::classify::{Classified, FileKind, classify};
 use crate::input::{
@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 #[derive(Debug, Clone)]
 pub struct ScannedFile {
     /// Where to read it again.
-    pub path: PathBuf,
+    pub source: Source,
     /// Display path and SHA-256.
     pub file: FileRef,
     /// The folder holding it.
@@ -77,7 +77,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Reads and scans one file.
 pub fn scan(found: &Discovered) -> ScannedFile {
-    let bytes = match std::fs::read(&found.path) {
+    let bytes = match found.source.read() {
         Ok(b) => b,
         Err(e) => {
             let file = FileRef {
@@ -85,13 +85,13 @@ pub fn scan(found: &Discovered) -> ScannedFile {
                 sha256: "".into(),
             };
             return ScannedFile {
-                path: found.path.clone(),
+                source: found.source.clone(),
                 folder: found.folder.clone(),
                 size: 0,
                 outcome: Outcome::Failed {
                     kind: None,
                     account: None,
-                    error: InputError::file(&found.display, format!("cannot read file: {e}")),
+                    error: InputError::file(&found.display, format!("cannot read: {e}")),
                 },
                 file,
             };
@@ -113,7 +113,7 @@ pub fn scan(found: &Discovered) -> ScannedFile {
         },
     };
     ScannedFile {
-        path: found.path.clone(),
+        source: found.source.clone(),
         folder: found.folder.clone(),
         size: bytes.len() as u64,
         outcome,

@@ -6,6 +6,7 @@ use crate::pipeline::{AuditOptions, run as run_pipeline};
 
 /// Runs an audit; returns the exit status (0 done, 1 input or output error).
 pub fn run(args: &AuditArgs) -> i32 {
+    crate::output::atomic::remove_pending_on_interrupt();
     let threads = args
         .threads
         .map(usize::from)
@@ -25,25 +26,10 @@ pub fn run(args: &AuditArgs) -> i32 {
             min_password_reuse: args.min_password_reuse,
         },
         command_line: command_line(),
-        warn: if args.quiet {
-            |_| {}
-        } else {
-            |m| eprintln!("{m}")
-        },
+        progress: crate::progress::Mode::detect(args.quiet),
     };
     match run_pipeline(&opts) {
-        Ok(summary) => {
-            if !args.quiet {
-                eprintln!(
-                    "audited {} account(s): {} result(s), {} finding(s); wrote {}",
-                    summary.accounts,
-                    summary.results,
-                    summary.findings,
-                    args.output.display()
-                );
-            }
-            0
-        }
+        Ok(_) => 0,
         Err(e) => {
             eprintln!("error: {e}");
             e.exit_code()

@@ -18,25 +18,46 @@ pub fn run(args: &ChecksArgs) -> i32 {
 }
 
 fn table() -> String {
-    let mut out = format!(
-        "{:<28} {:<9} {:<10} {:<12} TITLE\n",
-        "ID", "SEVERITY", "CIS v3/v6", "SECURITY HUB"
-    );
-    for c in REGISTRY {
-        let m = c.meta;
-        let cis = format!(
-            "{}/{}",
-            m.references.cis_v1_4_to_v4.unwrap_or("—"),
-            m.references.cis_v6.unwrap_or("—")
-        );
-        out.push_str(&format!(
-            "{:<28} {:<9} {:<10} {:<12} {}\n",
-            m.id,
-            m.severity.as_str(),
-            cis,
-            m.references.security_hub.unwrap_or("—"),
-            m.title
-        ));
+    let rows: Vec<[String; 5]> = REGISTRY
+        .iter()
+        .map(|c| {
+            let m = c.meta;
+            let r = &m.references;
+            [
+                m.id.to_string(),
+                m.severity.as_str().to_string(),
+                format!(
+                    "{} / {}",
+                    r.cis_v1_4_to_v4.unwrap_or("—"),
+                    r.cis_v6.unwrap_or("—")
+                ),
+                r.security_hub.unwrap_or("—").to_string(),
+                m.title.to_string(),
+            ]
+        })
+        .collect();
+    let header = ["ID", "SEVERITY", "CIS v3 / v6", "SECURITY HUB", "TITLE"];
+    let widths: Vec<usize> = (0..4)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: [&str; 5]| {
+        let mut out = String::new();
+        for (i, cell) in cells.iter().take(4).enumerate() {
+            out.push_str(&format!("{cell:<w$}  ", w = widths[i]));
+        }
+        out.push_str(cells[4]);
+        out.push('\n');
+        out
+    };
+    let mut out = line(header);
+    for r in &rows {
+        out.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
     }
     out
 }

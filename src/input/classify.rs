@@ -72,16 +72,20 @@ pub fn classify(bytes: &[u8]) -> Classified {
             Classified::NotExport("a zip archive that is not a credential report workbook".into())
         };
     }
-    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let unmarked = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let head = &unmarked[..unmarked.len().min(64 * 1024)];
+    // Recognition reads the start only; a bad byte further on is the reader's error to report.
     let text = match super::text::decode(head) {
         Ok(t) => t.into_owned(),
-        // The 64 KiB cut may split a character; judge the valid prefix.
-        Err((_, valid)) if valid > 0 && bytes.len() > head.len() && head.len() - valid < 4 => {
-            String::from_utf8_lossy(&head[..valid]).into_owned()
-        }
-        Err(_) if bytes.contains(&0) => return Classified::NotExport("binary file".into()),
-        Err((line, _)) => {
-            return Classified::NotExport(format!("not UTF-8 text (invalid byte on line {line})"));
+        Err(_) if head.contains(&0) => return Classified::NotExport("binary file".into()),
+        Err((line, valid)) => {
+            let prefix = String::from_utf8_lossy(&head[..valid]).into_owned();
+            if prefix.trim().is_empty() {
+                return Classified::NotExport(format!(
+                    "not UTF-8 text (invalid byte on line {line})"
+                ));
+            }
+            prefix
         }
     };
     if text.contains('\0') {

@@ -70,6 +70,12 @@ pub fn parse(
     style: LocationStyle,
     generated_time: Option<OffsetDateTime>,
 ) -> Result<ParsedReport, InputError> {
+    // The csv crate's line positions lag on CRLF; LF line ends keep them exact.
+    let text: std::borrow::Cow<'_, str> = if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -49,9 +49,9 @@ impl AccountCollector {
                     file,
                     location,
                     format!(
-                        "ARN {arn} names account {}:{} but {first_loc} names {}:{}; \
-                         one file must hold one account",
-                        key.partition, key.account, first.partition, first.account
+                        "ARN {arn} names account {} (partition {}) but {first_loc} names account {} \
+                         (partition {}); one file must hold one account",
+                        key.account, key.partition, first.account, first.partition
                     ),
                 ));
             }

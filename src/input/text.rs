@@ -4,7 +4,9 @@
 /// On invalid UTF-8, returns the 1-based line and the byte offset of the first bad byte.
 pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, (usize, usize)> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return decode_utf8(rest).map(std::borrow::Cow::Borrowed);
+        return decode_utf8(rest)
+            .map(std::borrow::Cow::Borrowed)
+            .map_err(|(line, at)| (line, at + 3));
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let le = bytes[0] == 0xFF;
@@ -18,9 +20,8 @@ pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, (usize, usize)>
                 }
             })
             .collect();
-        return String::from_utf16(&units)
-            .map(std::borrow::Cow::Owned)
-            .map_err(|_| (1, 0));
+        // Unpaired surrogates become U+FFFD: UTF-16 exports come from Excel's "Unicode text".
+        return Ok(std::borrow::Cow::Owned(String::from_utf16_lossy(&units)));
     }
     decode_utf8(bytes).map(std::borrow::Cow::Borrowed)
 }

@@ -163,11 +163,16 @@ impl Authorization {
         self.policies.iter().find(|p| p.arn == arn)
     }
 
-    /// Appends another page of the same account.
+    /// Appends another page of the same account; an entity a page repeats (same ARN) counts once.
     pub fn merge(&mut self, other: Authorization) {
-        self.users.extend(other.users);
-        self.groups.extend(other.groups);
-        self.roles.extend(other.roles);
-        self.policies.extend(other.policies);
+        fn extend<T>(into: &mut Vec<T>, from: Vec<T>, arn: fn(&T) -> &str) {
+            let seen: std::collections::HashSet<String> =
+                into.iter().map(|x| arn(x).to_string()).collect();
+            into.extend(from.into_iter().filter(|x| !seen.contains(arn(x))));
+        }
+        extend(&mut self.users, other.users, |u| &u.arn);
+        extend(&mut self.groups, other.groups, |g| &g.arn);
+        extend(&mut self.roles, other.roles, |r| &r.arn);
+        extend(&mut self.policies, other.policies, |p| &p.arn);
     }
 }

@@ -38,6 +38,8 @@ pub struct LeftOut {
     pub kind: ExportKind,
     /// The file(s) and the error, as shown to the user.
     pub reason: String,
+    /// Every file of that export that was left out with it (display paths).
+    pub files: Vec<String>,
 }
 
 /// Everything known about one account.

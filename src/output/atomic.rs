@@ -3,7 +3,27 @@
 
 use crate::error::RunError;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use tempfile::NamedTempFile;
+
+/// Temporary output files not yet committed, removed by the interrupt handler.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Installs a Ctrl-C / SIGTERM handler that removes every pending temporary output file and
+/// exits with status 130, so an interrupted run leaves previous outputs intact and no debris.
+pub fn remove_pending_on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        for path in pending().iter() {
+            let _ = std::fs::remove_file(path);
+        }
+        eprintln!("interrupted: no output written");
+        std::process::exit(130);
+    });
+}
 
 /// A pending output file.
 pub struct AtomicFile {
@@ -60,10 +80,13 @@ impl AtomicFile {
             .as_file()
             .sync_all()
             .map_err(|e| output_error(&self.target, &e))?;
+        let temp_path = self.temp.path().to_path_buf();
         let target = self.target.clone();
+        let mut guard = pending();
         self.temp
             .persist(&target)
             .map_err(|e| output_error(&target, &e.error))?;
+        guard.retain(|p| *p != temp_path);
         Ok(())
     }
 }

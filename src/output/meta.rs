@@ -42,6 +42,8 @@ pub struct AccountRecord {
     pub as_of_rule: crate::asof::AsOfRule,
     /// Exports left out under `--keep-going`.
     pub left_out: Vec<String>,
+    /// Each left-out file and why (file display path to reason).
+    pub left_out_files: BTreeMap<String, String>,
     /// IAM users in the credential report (excluding root).
     pub users: usize,
     /// Roles in the authorization export.
