@@ -25,6 +25,7 @@ pub mod cli;
 pub mod commands;
 pub mod discover;
 pub mod error;
+pub mod evidence;
 pub mod input;
 pub mod load;
 pub mod model;

@@ -11,6 +11,7 @@ use crate::output::jsonl::JsonlWriter;
 use crate::output::meta::{
     AccountRecord, InputRecord, RunOptions, RunRecord, input_digest, status_index,
 };
+use crate::output::workbook::EvidenceSpill;
 use crate::plan::{AccountPlan, Plan, plan};
 use crate::progress::Progress;
 use crate::scan::{Outcome, ScannedFile, scan};
@@ -59,6 +60,7 @@ pub struct RunSummary {
 struct AccountOutcome {
     record: AccountRecord,
     results: Vec<CheckResult>,
+    evidence: crate::evidence::AccountEvidence,
     /// Exports left out while loading (the plan's were reported before processing).
     newly_left_out: Vec<String>,
     /// Files and bytes this account read (for progress rates).
@@ -148,6 +150,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     };
     let handle = handle.map_err(|e| output_error(&opts.output, &e))?;
     let mut jsonl = JsonlWriter::new(handle);
+    let mut evidence = EvidenceSpill::new().map_err(|e| output_error(&opts.output, &e))?;
     let mut records = Vec::with_capacity(plan.accounts.len());
     let mut findings = 0u64;
     progress.phase("accounts", plan.accounts.len() as u64);
@@ -171,12 +174,18 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
             jsonl
                 .write(&outcome.results)
                 .map_err(|e| output_error(&opts.output, &e))?;
+            evidence
+                .append(&outcome.evidence)
+                .map_err(|e| output_error(&opts.output, &e))?;
             records.push(outcome.record);
             Ok(())
         },
     )?;
     let total = jsonl.lines();
     jsonl.finish().map_err(|e| output_error(&opts.output, &e))?;
+    let evidence = evidence
+        .finish()
+        .map_err(|e| output_error(&opts.output, &e))?;
 
     let inputs = input_records(&scanned, &plan, &records);
     let record = RunRecord {
@@ -196,7 +205,12 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     };
 
     // The workbook reads the results back from the file just written.
-    let written = crate::output::workbook::write(workbook_file.temp_path(), &record, &results_path);
+    let written = crate::output::workbook::write(
+        workbook_file.temp_path(),
+        &record,
+        &results_path,
+        &evidence,
+    );
     drop(scratch);
     written.map_err(|e| output_error(&opts.output, &e))?;
     if let Some(mut meta) = meta_file {
@@ -352,6 +366,7 @@ fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) ->
             .collect(),
         counts,
     };
+    let evidence = crate::evidence::collect(account);
     let newly_left_out = account.left_out[planned_left_out.min(account.left_out.len())..]
         .iter()
         .map(|l| l.reason.clone())
@@ -359,6 +374,7 @@ fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) ->
     AccountOutcome {
         record,
         results,
+        evidence,
         newly_left_out,
         files: 0,
         bytes: 0,

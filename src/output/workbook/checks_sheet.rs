@@ -1,10 +1,13 @@
-//! The Checks sheet: the catalogue, from the registry.
+//! The Checks sheet: the catalogue, from the registry (the same metadata as
+//! `iam-evidence checks` and docs/checks.md).
 
-use super::cells::{TABLE_ROW_LIMIT, Widths, print_setup, table_or_filter, text};
+use super::cells::{Limits, text};
+use super::paged::{Layout, pages};
 use crate::checks::REGISTRY;
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-const HEADERS: [&str; 13] = [
+/// Checks sheet columns.
+pub const HEADERS: [&str; 13] = [
     "Check ID",
     "Title",
     "Severity",
@@ -21,39 +24,47 @@ const HEADERS: [&str; 13] = [
 ];
 
 /// Builds the catalogue sheet.
-pub fn sheet() -> Result<Worksheet, XlsxError> {
-    let mut ws = Worksheet::new();
-    ws.set_name("Checks")?;
-    let mut w = Widths::new(&HEADERS);
-    for (i, check) in REGISTRY.iter().enumerate() {
-        let m = check.meta;
-        let row = i as u32 + 1;
-        let severity = match m.severity_note {
-            Some(note) => format!("{} ({note})", m.severity.as_str()),
-            None => m.severity.as_str().to_string(),
-        };
-        let r = &m.references;
-        let cells = [
-            m.id,
-            m.title,
-            &severity,
-            m.population,
-            m.rationale,
-            m.remediation,
-            r.cis_v1_4_to_v4.unwrap_or("—"),
-            r.cis_v5.unwrap_or("—"),
-            r.cis_v6.unwrap_or("—"),
-            r.cis_v7.unwrap_or("—"),
-            r.security_hub.unwrap_or("—"),
-            r.config_rule.unwrap_or("—"),
-            r.control_tower.unwrap_or("—"),
-        ];
-        for (col, value) in cells.iter().enumerate() {
-            text(&mut ws, row, col as u16, value, &mut w)?;
-        }
-    }
-    table_or_filter(&mut ws, &HEADERS, REGISTRY.len() as u32, TABLE_ROW_LIMIT)?;
-    w.apply(&mut ws)?;
-    print_setup(&mut ws, true)?;
-    Ok(ws)
+pub fn sheets(workbook: &mut Workbook, limits: &Limits) -> Result<Vec<Worksheet>, XlsxError> {
+    let mut checks = REGISTRY.iter();
+    pages(
+        workbook,
+        &Layout {
+            name: "Checks",
+            headers: &HEADERS,
+            wrap: &[1, 3, 4, 5, 12],
+        },
+        REGISTRY.len() as u64,
+        limits,
+        |_, _| Ok(()),
+        |ws, row, w| {
+            let Some(check) = checks.next() else {
+                return Ok(());
+            };
+            let m = check.meta;
+            let severity = match m.severity_note {
+                Some(note) => format!("{} ({note})", m.severity.as_str()),
+                None => m.severity.as_str().to_string(),
+            };
+            let r = &m.references;
+            let cells = [
+                m.id,
+                m.title,
+                &severity,
+                m.population,
+                m.rationale,
+                m.remediation,
+                r.cis_v1_4_to_v4.unwrap_or("—"),
+                r.cis_v5.unwrap_or("—"),
+                r.cis_v6.unwrap_or("—"),
+                r.cis_v7.unwrap_or("—"),
+                r.security_hub.unwrap_or("—"),
+                r.config_rule.unwrap_or("—"),
+                r.control_tower.unwrap_or("—"),
+            ];
+            for (col, value) in cells.iter().enumerate() {
+                text(ws, row, col as u16, value, w)?;
+            }
+            Ok(())
+        },
+    )
 }

@@ -1,34 +1,139 @@
-//! The Cover sheet: scope, as-of per account, options, tool version, input digest, limits,
-//! and how to re-perform the run.
+//! The Cover sheet: scope, as-of and its rule per account, every option and threshold, tool
+//! version, input digest, what was left out, what the inputs cannot show, and how to
+//! re-perform the run, including a machine-readable options cell (named `RunOptions`).
 
-use super::cells::{Widths, header_format, print_setup, text};
+use super::cells::{Widths, header_format, number, print_setup, text};
 use crate::output::meta::RunRecord;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
 /// What the inputs cannot show, stated on every cover.
-pub const LIMITS: [&str; 5] = [
+pub const LIMITS: [&str; 6] = [
     "Service and resource control policies (SCPs, RCPs) are not in the inputs; they could enforce MFA organization-wide.",
     "MFA enforced at an identity provider (SAML/OIDC federation) is not visible in IAM exports.",
     "IAM Identity Center (SSO) users are not IAM users and are not in the credential report.",
     "Hardware vs virtual MFA for root cannot be told without the virtual MFA device list (list-virtual-mfa-devices).",
+    "The credential report's optional columns (regions, services, certificates, password_next_rotation) are not tested or listed.",
     "Results reflect the exports as of their generation time, not the live account.",
 ];
 
+/// The sheets of the workbook and what each holds, for the cover's guide.
+pub const GUIDE: [(&str, &str); 9] = [
+    (
+        "Summary",
+        "per check and per account: tested, pass, fail, partial, manual, not determinable, excepted; chart per check",
+    ),
+    (
+        "Findings",
+        "every result that is not PASS, by severity, with remediation, source and reviewer columns",
+    ),
+    (
+        "Results",
+        "the whole tested population: one row per tested item (continues on Results 2, 3, ... if needed)",
+    ),
+    (
+        "Users",
+        "every credential report row, with dates as dates and sentinels spelled out",
+    ),
+    ("Roles", "every role with a summary of its trust policy"),
+    (
+        "MFA policies",
+        "every policy that mentions an MFA condition key, and where it is attached",
+    ),
+    (
+        "Inputs",
+        "every file looked at: kind, account, size, SHA-256, rows, generated time, what was done with it",
+    ),
+    (
+        "Checks",
+        "the check catalogue: population, rationale, remediation, framework references",
+    ),
+    ("Cover", "this sheet"),
+];
+
+/// The defined name of the cell holding the run options as JSON.
+pub const RUN_OPTIONS_NAME: &str = "RunOptions";
+
+const PER_ACCOUNT_HEADERS: [&str; 8] = [
+    "Account",
+    "As-of (UTC)",
+    "As-of rule",
+    "Partition",
+    "IAM users",
+    "Roles",
+    "Managed policies",
+    "Left out (--keep-going)",
+];
+
+/// A built cover: the sheet and the cell (row, column) of the run options JSON.
+pub struct Cover {
+    /// The sheet.
+    pub sheet: Worksheet,
+    /// Zero-based row of the run options cell (column B).
+    pub options_row: u32,
+}
+
+struct Writer {
+    ws: Worksheet,
+    row: u32,
+    widths: Widths,
+    label: Format,
+    section: Format,
+}
+
+impl Writer {
+    fn section(&mut self, title: &str) -> Result<(), XlsxError> {
+        self.row += 1;
+        self.ws
+            .write_string_with_format(self.row, 0, title, &self.section)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    fn fact(&mut self, label: &str, value: &str) -> Result<(), XlsxError> {
+        self.ws
+            .write_string_with_format(self.row, 0, label, &self.label)?;
+        // Values overflow to the right; they are not counted in column B's width.
+        let mut scratch = Widths::new(&["", ""]);
+        text(&mut self.ws, self.row, 1, value, &mut scratch)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    fn line(&mut self, value: &str) -> Result<(), XlsxError> {
+        let mut scratch = Widths::new(&["", ""]);
+        text(&mut self.ws, self.row, 1, value, &mut scratch)?;
+        self.row += 1;
+        Ok(())
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
 /// Builds the cover sheet.
-pub fn sheet(record: &RunRecord) -> Result<Worksheet, XlsxError> {
+pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name("Cover")?;
-    let bold = header_format();
-    let mut w = Widths::new(&["", ""]);
-    let mut row = 0u32;
     ws.write_string_with_format(
-        row,
+        0,
         0,
         "IAM evidence workpaper",
         &Format::new().set_bold().set_font_size(16),
     )?;
-    row += 2;
-    let accounts = record.accounts.len();
+    ws.write_string(
+        1,
+        0,
+        "Audit of AWS IAM exports (credential reports, get-account-authorization-details)",
+    )?;
+    let mut w = Writer {
+        ws,
+        row: 2,
+        widths: Widths::new(&PER_ACCOUNT_HEADERS),
+        label: Format::new().set_bold(),
+        section: Format::new().set_bold().set_font_size(13),
+    };
+
     let mut partitions: Vec<&str> = record
         .accounts
         .iter()
@@ -36,46 +141,103 @@ pub fn sheet(record: &RunRecord) -> Result<Worksheet, XlsxError> {
         .collect();
     partitions.sort_unstable();
     partitions.dedup();
-    let used = record
-        .inputs
-        .iter()
-        .filter(|i| i.disposition == "used")
-        .count();
+    let count = |d: &str| record.inputs.iter().filter(|i| i.disposition == d).count();
     let users: usize = record.accounts.iter().map(|a| a.users).sum();
     let roles: usize = record.accounts.iter().map(|a| a.roles).sum();
     let policies: usize = record.accounts.iter().map(|a| a.policies).sum();
-    let facts: Vec<(&str, String)> = vec![
-        ("Tool", format!("{} {}", record.tool, record.version)),
-        ("Scope", format!("{accounts} account(s) in partition(s) {}", partitions.join(", "))),
-        ("Population", format!("{users} IAM user(s), {roles} role(s), {policies} managed policy(ies)")),
-        ("Inputs", format!("{} file(s) looked at, {used} used", record.inputs.len())),
-        ("Input digest (SHA-256)", record.input_digest.clone()),
-        ("Results", format!("{} tested item(s)", record.results)),
-        ("As-of option", record.options.as_of.clone().unwrap_or_else(|| "not given (per account, see below)".into())),
-        ("Max access key age (days)", record.options.thresholds.max_key_age_days.to_string()),
-        ("Max unused days", record.options.thresholds.max_unused_days.to_string()),
-        ("Min password length", record.options.thresholds.min_password_length.to_string()),
-        ("Min password reuse prevention", record.options.thresholds.min_password_reuse.to_string()),
-        ("Keep going", record.options.keep_going.to_string()),
-        (
-            "Organization account list",
-            record.options.org_accounts.clone().unwrap_or_else(|| "not given: internal = accounts present in the inputs or any list-accounts export found".into()),
+    let totals = record.totals_by_check();
+    let findings: u64 = totals.values().map(|c| c[1..].iter().sum::<u64>()).sum();
+
+    w.section("Scope")?;
+    w.fact("Tool", &format!("{} {}", record.tool, record.version))?;
+    w.fact(
+        "Accounts",
+        &format!(
+            "{} account(s) in partition(s) {}",
+            record.accounts.len(),
+            partitions.join(", ")
         ),
-        ("How to re-perform", record.command_line.clone()),
-    ];
-    for (k, v) in facts {
-        ws.write_string_with_format(row, 0, k, &bold)?;
-        text(&mut ws, row, 1, &v, &mut w)?;
-        row += 1;
-    }
-    row += 1;
-    ws.write_string_with_format(row, 0, "What the inputs cannot show", &bold)?;
-    row += 1;
-    for limit in LIMITS {
-        text(&mut ws, row, 1, limit, &mut w)?;
-        row += 1;
-    }
-    let left_out: Vec<String> = record
+    )?;
+    w.fact(
+        "Population",
+        &format!(
+            "{users} IAM user(s) in credential reports, {roles} role(s), {policies} managed policy(ies)"
+        ),
+    )?;
+    w.fact(
+        "Results",
+        &format!(
+            "{} tested item(s), {findings} finding(s) (not PASS)",
+            record.results
+        ),
+    )?;
+    w.fact(
+        "Inputs",
+        &format!(
+            "{} file(s) looked at: {} used, {} skipped (not an export), {} left out, {} unassigned, {} duplicate (see the Inputs sheet)",
+            record.inputs.len(),
+            count("used"),
+            count("skipped"),
+            count("left out"),
+            count("unassigned"),
+            count("duplicate"),
+        ),
+    )?;
+    w.fact("Input digest (SHA-256)", &record.input_digest)?;
+
+    w.section("Options and thresholds")?;
+    let o = &record.options;
+    w.fact(
+        "As-of (--as-of)",
+        &match &o.as_of {
+            Some(d) => format!("{d} (end of that day, UTC) for every account"),
+            None => "not given: per account, from the credential report (see below)".into(),
+        },
+    )?;
+    let t = &o.thresholds;
+    w.fact(
+        "Max access key age (--max-key-age-days)",
+        &format!("{} days: a key older than this fails", t.max_key_age_days),
+    )?;
+    w.fact(
+        "Max unused (--max-unused-days)",
+        &format!(
+            "{} days: a credential unused this long or longer fails",
+            t.max_unused_days
+        ),
+    )?;
+    w.fact(
+        "Min password length (--min-password-length)",
+        &t.min_password_length.to_string(),
+    )?;
+    w.fact(
+        "Min password reuse (--min-password-reuse)",
+        &t.min_password_reuse.to_string(),
+    )?;
+    w.fact("Keep going (--keep-going)", yes_no(o.keep_going))?;
+    w.fact(
+        "Organization accounts (--org-accounts)",
+        &o.org_accounts.clone().unwrap_or_else(|| {
+            "not given: internal = accounts in the inputs or in a list-accounts export found".into()
+        }),
+    )?;
+    let options_json = serde_json::to_string(o)
+        .map_err(|e| XlsxError::ParameterError(format!("run options: {e}")))?;
+    let options_row = w.row;
+    w.fact("Run options (JSON, named RunOptions)", &options_json)?;
+
+    w.section("How to re-perform")?;
+    w.fact("Command line", &record.command_line)?;
+    w.line("1. Obtain the files listed on the Inputs sheet; check each with sha256sum against its SHA-256 there.")?;
+    w.line(&format!(
+        "2. Run the command line above with {} {}, from the folder it was run in.",
+        record.tool, record.version
+    ))?;
+    w.line("3. The same inputs and options give this workbook again, byte for byte, and the same results file.")?;
+    w.line("4. To re-perform one result by hand: open its source file, go to its location (line N, or the JSON Pointer), and compare the evidence.")?;
+
+    w.section("Left out or unassigned")?;
+    let mut left_out: Vec<String> = record
         .accounts
         .iter()
         .flat_map(|a| {
@@ -83,51 +245,64 @@ pub fn sheet(record: &RunRecord) -> Result<Worksheet, XlsxError> {
                 .iter()
                 .map(move |l| format!("{}: {l}", a.account_id))
         })
-        .chain(
-            record
-                .inputs
-                .iter()
-                .filter(|i| i.disposition != "used" && i.disposition != "skipped")
-                .map(|i| format!("{} ({}): {}", i.file, i.disposition, i.note)),
-        )
         .collect();
-    row += 1;
-    ws.write_string_with_format(row, 0, "Left out or unassigned", &bold)?;
-    row += 1;
+    left_out.extend(
+        record
+            .inputs
+            .iter()
+            .filter(|i| i.disposition != "used" && i.disposition != "skipped")
+            .map(|i| format!("{} ({}): {}", i.file, i.disposition, i.note)),
+    );
+    let skipped = count("skipped");
+    if skipped > 0 {
+        left_out.push(format!(
+            "{skipped} file(s) skipped as not an IAM export; each is listed on the Inputs sheet with the reason"
+        ));
+    }
     if left_out.is_empty() {
-        text(&mut ws, row, 1, "nothing", &mut w)?;
-        row += 1;
+        w.line("nothing")?;
     }
     for l in &left_out {
-        text(&mut ws, row, 1, l, &mut w)?;
-        row += 1;
+        w.line(l)?;
     }
-    row += 1;
-    ws.write_string_with_format(row, 0, "As-of per account", &bold)?;
-    row += 1;
-    for (col, h) in ["Account", "Partition", "As-of (UTC)", "Rule"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string_with_format(row, col as u16, *h, &bold)?;
+
+    w.section("What the inputs cannot show")?;
+    for limit in LIMITS {
+        w.line(limit)?;
     }
-    row += 1;
-    let mut w2 = Widths::new(&["Account", "Partition", "As-of (UTC)", "Rule"]);
+
+    w.section("Sheets")?;
+    for (name, what) in GUIDE {
+        w.fact(name, what)?;
+    }
+
+    w.section("As-of and scope per account")?;
+    let head = header_format();
+    for (col, h) in PER_ACCOUNT_HEADERS.iter().enumerate() {
+        w.ws.write_string_with_format(w.row, col as u16, *h, &head)?;
+    }
+    w.row += 1;
     for a in &record.accounts {
-        text(&mut ws, row, 0, &a.account_id, &mut w2)?;
-        text(&mut ws, row, 1, &a.partition, &mut w2)?;
-        text(
-            &mut ws,
-            row,
-            2,
-            a.as_of.as_deref().unwrap_or("none"),
-            &mut w2,
-        )?;
-        text(&mut ws, row, 3, a.as_of_rule.describe(), &mut w2)?;
-        row += 1;
+        let (ws, row, widths) = (&mut w.ws, w.row, &mut w.widths);
+        text(ws, row, 0, &a.account_id, widths)?;
+        match &a.as_of {
+            Some(t) => text(ws, row, 1, t, widths)?,
+            None => text(ws, row, 1, "none", widths)?,
+        }
+        text(ws, row, 2, a.as_of_rule.describe(), widths)?;
+        text(ws, row, 3, &a.partition, widths)?;
+        number(ws, row, 4, a.users as u64, widths)?;
+        number(ws, row, 5, a.roles as u64, widths)?;
+        number(ws, row, 6, a.policies as u64, widths)?;
+        text(ws, row, 7, &a.left_out.join("; "), widths)?;
+        w.row += 1;
     }
-    ws.set_column_width(0, 30)?;
-    ws.set_column_width(1, 100)?;
+    let mut ws = w.ws;
+    w.widths.see_len(0, 44);
+    w.widths.apply(&mut ws)?;
     print_setup(&mut ws, false)?;
-    Ok(ws)
+    Ok(Cover {
+        sheet: ws,
+        options_row,
+    })
 }

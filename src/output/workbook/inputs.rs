@@ -1,60 +1,59 @@
 //! The Inputs sheet: every file looked at, with kind, account, size, SHA-256, rows,
-//! generated time and what was done with it.
+//! generated time and what was done with it (used, skipped, left out, unassigned, duplicate).
 
-use super::cells::{TABLE_ROW_LIMIT, Widths, print_setup, table_or_filter, text};
+use super::cells::{Limits, iso_datetime, number, text};
+use super::paged::{Layout, pages};
 use crate::output::meta::RunRecord;
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-const HEADERS: [&str; 9] = [
+/// Inputs sheet columns.
+pub const HEADERS: [&str; 9] = [
     "File",
     "Kind",
     "Account",
     "Size (bytes)",
     "SHA-256",
     "Rows",
-    "Generated time",
+    "Generated time (UTC)",
     "Disposition",
     "Note",
 ];
 
 /// Builds the inputs sheet.
-pub fn sheet(record: &RunRecord) -> Result<Worksheet, XlsxError> {
-    let mut ws = Worksheet::new();
-    ws.set_name("Inputs")?;
-    let mut w = Widths::new(&HEADERS);
-    for (i, input) in record.inputs.iter().enumerate() {
-        let row = i as u32 + 1;
-        text(&mut ws, row, 0, &input.file, &mut w)?;
-        text(&mut ws, row, 1, &input.kind, &mut w)?;
-        text(
-            &mut ws,
-            row,
-            2,
-            input.account.as_deref().unwrap_or(""),
-            &mut w,
-        )?;
-        ws.write_number(row, 3, input.size as f64)?;
-        text(&mut ws, row, 4, &input.sha256, &mut w)?;
-        if let Some(rows) = input.rows {
-            ws.write_number(row, 5, rows as f64)?;
-        }
-        text(
-            &mut ws,
-            row,
-            6,
-            input.generated_time.as_deref().unwrap_or(""),
-            &mut w,
-        )?;
-        text(&mut ws, row, 7, &input.disposition, &mut w)?;
-        text(&mut ws, row, 8, &input.note, &mut w)?;
-    }
-    table_or_filter(
-        &mut ws,
-        &HEADERS,
-        record.inputs.len() as u32,
-        TABLE_ROW_LIMIT,
-    )?;
-    w.apply(&mut ws)?;
-    print_setup(&mut ws, true)?;
-    Ok(ws)
+pub fn sheets(
+    workbook: &mut Workbook,
+    record: &RunRecord,
+    limits: &Limits,
+) -> Result<Vec<Worksheet>, XlsxError> {
+    let mut inputs = record.inputs.iter();
+    pages(
+        workbook,
+        &Layout {
+            name: "Inputs",
+            headers: &HEADERS,
+            wrap: &[8],
+        },
+        record.inputs.len() as u64,
+        limits,
+        |_, _| Ok(()),
+        |ws, row, w| {
+            let Some(input) = inputs.next() else {
+                return Ok(());
+            };
+            text(ws, row, 0, &input.file, w)?;
+            text(ws, row, 1, &input.kind, w)?;
+            text(ws, row, 2, input.account.as_deref().unwrap_or(""), w)?;
+            number(ws, row, 3, input.size, w)?;
+            text(ws, row, 4, &input.sha256, w)?;
+            if let Some(rows) = input.rows {
+                number(ws, row, 5, rows as u64, w)?;
+            }
+            if let Some(t) = &input.generated_time {
+                iso_datetime(ws, row, 6, t, w)?;
+            }
+            text(ws, row, 7, &input.disposition, w)?;
+            text(ws, row, 8, &input.note, w)?;
+            Ok(())
+        },
+    )
 }

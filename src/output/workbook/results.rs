@@ -1,13 +1,17 @@
 //! The Results sheet(s): the whole tested population, streamed from the results file in
-//! constant memory, continuing on "Results 2", "Results 3", ... past Excel's row limit.
+//! constant memory, continuing on "Results 2", "Results 3", ... past the row limit. Non-PASS
+//! lines are copied to the findings spill on the way (see [`super::findings`]).
 
-use super::cells::{TABLE_ROW_LIMIT, Widths, print_setup, table_or_filter, text};
+use super::cells::{Limits, text};
+use super::findings::FindingSpill;
+use super::paged::{Layout, pages};
 use crate::output::jsonl::ResultRecord;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use std::io::BufRead;
 use std::path::Path;
 
-const HEADERS: [&str; 11] = [
+/// Results sheet columns.
+pub const HEADERS: [&str; 11] = [
     "Account",
     "Check ID",
     "Resource",
@@ -21,36 +25,38 @@ const HEADERS: [&str; 11] = [
     "Source location",
 ];
 
-/// Builds the results sheets from `total` lines of the results file, `max_rows` rows a sheet
-/// (header included).
+/// Parses one line of the results file.
+pub fn parse_line(line: &str) -> Result<ResultRecord, XlsxError> {
+    serde_json::from_str(line)
+        .map_err(|e| XlsxError::ParameterError(format!("results file unreadable: {e}")))
+}
+
+/// Builds the results sheets from `total` lines of the results file, and fills `findings`
+/// with its non-PASS lines.
 pub fn sheets(
     workbook: &mut Workbook,
     jsonl: &Path,
     total: u64,
-    max_rows: u32,
+    limits: &Limits,
+    findings: &mut FindingSpill,
 ) -> Result<Vec<Worksheet>, XlsxError> {
-    let per_sheet = u64::from(max_rows.saturating_sub(1).max(1));
     let file = std::fs::File::open(jsonl)?;
     let mut lines = std::io::BufReader::with_capacity(1 << 16, file).lines();
-    let mut out = Vec::new();
-    let mut remaining = total;
-    let mut index = 1;
-    loop {
-        let rows = remaining.min(per_sheet) as u32;
-        let mut ws = workbook.new_worksheet_with_constant_memory()?;
-        ws.set_name(if index == 1 {
-            "Results".to_string()
-        } else {
-            format!("Results {index}")
-        })?;
-        table_or_filter(&mut ws, &HEADERS, rows, TABLE_ROW_LIMIT)?;
-        let mut w = Widths::new(&HEADERS);
-        for row in 1..=rows {
+    let sheets = pages(
+        workbook,
+        &Layout {
+            name: "Results",
+            headers: &HEADERS,
+            wrap: &[6, 7],
+        },
+        total,
+        limits,
+        |_, _| Ok(()),
+        |ws, row, w| {
             let line = lines
                 .next()
                 .ok_or_else(|| XlsxError::ParameterError("results file ended early".into()))??;
-            let r: ResultRecord = serde_json::from_str(&line)
-                .map_err(|e| XlsxError::ParameterError(format!("results file unreadable: {e}")))?;
+            let r = parse_line(&line)?;
             let (file, sha, loc) = match &r.source {
                 Some(s) => (s.file.as_str(), s.sha256.as_str(), s.location.as_str()),
                 None => ("", "", ""),
@@ -69,17 +75,13 @@ pub fn sheets(
                 loc,
             ];
             for (col, value) in cells.iter().enumerate() {
-                text(&mut ws, row, col as u16, value, &mut w)?;
+                text(ws, row, col as u16, value, w)?;
             }
-        }
-        w.apply(&mut ws)?;
-        print_setup(&mut ws, true)?;
-        out.push(ws);
-        remaining -= u64::from(rows);
-        index += 1;
-        if remaining == 0 {
-            break;
-        }
-    }
-    Ok(out)
+            if r.status != "PASS" {
+                findings.push(&r.severity, &line)?;
+            }
+            Ok(())
+        },
+    )?;
+    Ok(sheets)
 }

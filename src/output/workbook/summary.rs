@@ -1,12 +1,19 @@
-//! The Summary sheet: per check, and per account and check, how many items were tested and
-//! how many of each status. Numbers are values, not formulas.
+//! The Summary sheet: per check over all accounts, then per account and check, how many items
+//! were tested and how many of each status, with a chart of the statuses per check. Numbers
+//! are values, not formulas. "Excepted" counts results covered by an approved exception
+//! (none yet: exceptions are a later feature).
 
-use super::cells::{TABLE_ROW_LIMIT, Widths, print_setup, table_or_filter, text};
-use crate::checks::REGISTRY;
+use super::cells::{Limits, number, text};
+use super::paged::{Layout, pages};
+use crate::checks::{CheckMeta, REGISTRY};
 use crate::output::meta::RunRecord;
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartFormat, ChartLegendPosition, ChartSolidFill, ChartType, Workbook, Worksheet,
+    XlsxError,
+};
 
-const HEADERS: [&str; 10] = [
+/// Summary sheet columns.
+pub const HEADERS: [&str; 11] = [
     "Account",
     "Check ID",
     "Title",
@@ -17,49 +24,104 @@ const HEADERS: [&str; 10] = [
     "Partial",
     "Manual",
     "Not determinable",
+    "Excepted",
 ];
 
-/// Builds the summary sheet: an "all accounts" row per check, then one row per account and check.
-pub fn sheet(record: &RunRecord) -> Result<Worksheet, XlsxError> {
-    let mut ws = Worksheet::new();
-    ws.set_name("Summary")?;
-    let mut w = Widths::new(&HEADERS);
+/// The label of the all-accounts rows.
+pub const ALL_ACCOUNTS: &str = "(all accounts)";
+
+/// Status columns (Pass .. Not determinable) and their chart colours.
+const STATUS_SERIES: [(&str, u32); 5] = [
+    ("Pass", 0x2E7D32),
+    ("Fail", 0xC62828),
+    ("Partial", 0xEF6C00),
+    ("Manual", 0x1565C0),
+    ("Not determinable", 0x757575),
+];
+const FIRST_STATUS_COL: u16 = 5;
+
+fn put(
+    ws: &mut Worksheet,
+    row: u32,
+    account: &str,
+    check: &CheckMeta,
+    counts: &[u64; 5],
+    w: &mut super::cells::Widths,
+) -> Result<(), XlsxError> {
+    text(ws, row, 0, account, w)?;
+    text(ws, row, 1, check.id, w)?;
+    text(ws, row, 2, check.title, w)?;
+    text(ws, row, 3, check.severity.as_str(), w)?;
+    number(ws, row, 4, counts.iter().sum::<u64>(), w)?;
+    for (i, c) in counts.iter().enumerate() {
+        number(ws, row, FIRST_STATUS_COL + i as u16, *c, w)?;
+    }
+    number(ws, row, 10, 0, w)?;
+    Ok(())
+}
+
+fn chart(checks: u32) -> Chart {
+    let mut chart = Chart::new(ChartType::BarStacked);
+    for (i, (name, color)) in STATUS_SERIES.iter().enumerate() {
+        let col = FIRST_STATUS_COL + i as u16;
+        chart
+            .add_series()
+            .set_name(*name)
+            .set_categories(("Summary", 1, 1, checks, 1))
+            .set_values(("Summary", 1, col, checks, col))
+            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(*color)));
+    }
+    chart.title().set_name("Results per check, all accounts");
+    chart.x_axis().set_name("Tested items");
+    chart.y_axis().set_reverse();
+    chart.legend().set_position(ChartLegendPosition::Bottom);
+    chart.set_width(760).set_height(160 + 30 * checks);
+    chart
+}
+
+/// Builds the summary sheet: an "all accounts" row per check, then one row per account and
+/// check, and the chart beside them.
+pub fn sheets(
+    workbook: &mut Workbook,
+    record: &RunRecord,
+    limits: &Limits,
+) -> Result<Vec<Worksheet>, XlsxError> {
     let totals = record.totals_by_check();
-    let mut row = 1u32;
-    let mut put = |ws: &mut Worksheet,
-                   account: &str,
-                   counts: &[u64; 5],
-                   check: &crate::checks::CheckMeta,
-                   row: u32|
-     -> Result<(), XlsxError> {
-        text(ws, row, 0, account, &mut w)?;
-        text(ws, row, 1, check.id, &mut w)?;
-        text(ws, row, 2, check.title, &mut w)?;
-        text(ws, row, 3, check.severity.as_str(), &mut w)?;
-        ws.write_number(row, 4, counts.iter().sum::<u64>() as f64)?;
-        for (i, c) in counts.iter().enumerate() {
-            ws.write_number(row, 5 + i as u16, *c as f64)?;
-        }
-        Ok(())
-    };
-    for check in REGISTRY {
-        let counts = totals.get(check.meta.id).copied().unwrap_or_default();
-        put(&mut ws, "(all accounts)", &counts, check.meta, row)?;
-        row += 1;
+    let checks = REGISTRY.len();
+    let total = (checks * (record.accounts.len() + 1)) as u64;
+    let mut i = 0usize;
+    let mut sheets = pages(
+        workbook,
+        &Layout {
+            name: "Summary",
+            headers: &HEADERS,
+            wrap: &[],
+        },
+        total,
+        limits,
+        |_, _| Ok(()),
+        |ws, row, w| {
+            let check = REGISTRY[i % checks].meta;
+            let block = i / checks;
+            i += 1;
+            if block == 0 {
+                let counts = totals.get(check.id).copied().unwrap_or_default();
+                put(ws, row, ALL_ACCOUNTS, check, &counts, w)
+            } else {
+                let account = &record.accounts[block - 1];
+                let counts = account.counts.get(check.id).copied().unwrap_or_default();
+                put(ws, row, &account.account_id, check, &counts, w)
+            }
+        },
+    )?;
+    if let Some(first) = sheets.first_mut() {
+        let chart = chart(checks as u32);
+        let col = HEADERS.len() as u16 + 1;
+        first.insert_chart(1, col, &chart)?;
+        // Print the chart too: LibreOffice prints only the cell range unless told.
+        let chart_rows = 2 + (160 + 30 * checks as u32) / 20;
+        let rows_on_page = total.min(u64::from(limits.max_rows.saturating_sub(1))) as u32;
+        first.set_print_area(0, 0, rows_on_page.max(chart_rows), col + 12)?;
     }
-    for account in &record.accounts {
-        for check in REGISTRY {
-            let counts = account
-                .counts
-                .get(check.meta.id)
-                .copied()
-                .unwrap_or_default();
-            put(&mut ws, &account.account_id, &counts, check.meta, row)?;
-            row += 1;
-        }
-    }
-    table_or_filter(&mut ws, &HEADERS, row - 1, TABLE_ROW_LIMIT)?;
-    w.apply(&mut ws)?;
-    print_setup(&mut ws, true)?;
-    Ok(ws)
+    Ok(sheets)
 }

@@ -1,0 +1,56 @@
+//! A second consumer opens the workbook: LibreOffice converts it headless, or the test says
+//! why it was skipped.
+
+mod workbook_support;
+
+use std::process::Command;
+use workbook_support::*;
+
+fn soffice() -> Option<String> {
+    ["soffice", "libreoffice"].into_iter().find_map(|name| {
+        Command::new(name)
+            .arg("--version")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|_| name.to_string())
+    })
+}
+
+#[test]
+fn libreoffice_converts_the_workbook() {
+    let Some(soffice) = soffice() else {
+        println!("skipped: LibreOffice (soffice) is not installed");
+        return;
+    };
+    let (xlsx, _) = acme();
+    let dir = scratch("workbook-libreoffice");
+    // A private profile, so concurrent runs do not share (or lock) one.
+    let profile = format!("file://{}", dir.join("profile").display());
+    let out = Command::new(&soffice)
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&dir)
+        .arg(xlsx)
+        .output()
+        .unwrap();
+    let pdf = dir.join("workbook.pdf");
+    assert!(
+        out.status.success() && pdf.exists(),
+        "LibreOffice failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    // At least one page per sheet: no sheet was dropped as unreadable.
+    let pages = bytes
+        .windows(11)
+        .filter(|w| w.starts_with(b"/Type/Page") && w[10] != b's')
+        .count();
+    assert!(
+        pages >= SHEETS.len(),
+        "{pages} page(s) for {} sheets",
+        SHEETS.len()
+    );
+}
