@@ -48,6 +48,12 @@ pub struct AuditArgs {
     /// `aws organizations list-accounts` output: which accounts are internal.
     #[arg(long, value_name = "FILE")]
     pub org_accounts: Option<PathBuf>,
+    /// Approved exceptions (CSV: check_id,account,resource,reason,approved_by,approval_date,expiry_date).
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
+    /// Compare with a previous run's results (JSONL) or workbook (.xlsx): new, changed, resolved.
+    #[arg(long, value_name = "PREVIOUS")]
+    pub baseline: Option<PathBuf>,
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,

@@ -20,12 +20,14 @@
 pub mod archive;
 pub mod arn;
 pub mod asof;
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod discover;
 pub mod error;
 pub mod evidence;
+pub mod exceptions;
 pub mod input;
 pub mod load;
 pub mod model;

@@ -9,7 +9,8 @@ use crate::model::{Account, OrgAccounts};
 use crate::output::atomic::{AtomicFile, output_error};
 use crate::output::jsonl::JsonlWriter;
 use crate::output::meta::{
-    AccountRecord, InputRecord, RunOptions, RunRecord, input_digest, status_index,
+    AccountRecord, ChangesRecord, ExceptionStanding, InputRecord, RunOptions, RunRecord,
+    input_digest, status_index,
 };
 use crate::output::workbook::EvidenceSpill;
 use crate::plan::{AccountPlan, Plan, plan};
@@ -43,6 +44,10 @@ pub struct AuditOptions {
     pub command_line: String,
     /// How progress and warnings are shown on stderr.
     pub progress: crate::progress::Mode,
+    /// `--exceptions`: approved exceptions (CSV).
+    pub exceptions: Option<PathBuf>,
+    /// `--baseline`: a previous results file or workbook.
+    pub baseline: Option<PathBuf>,
 }
 
 /// What a finished run reports.
@@ -104,6 +109,14 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     if let Some(path) = &opts.org_accounts {
         org = read_org_accounts(path)?;
     }
+    let mut exceptions = match &opts.exceptions {
+        Some(path) => Some(read_exceptions(path)?),
+        None => None,
+    };
+    let mut baseline = match &opts.baseline {
+        Some(path) => Some(crate::baseline::Baseline::read(path)?),
+        None => None,
+    };
     for f in &scanned {
         if let Outcome::Skipped(reason) = &f.outcome {
             progress.warn(&format!("warning: skipped {}: {reason}", f.file.file));
@@ -161,8 +174,9 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         &scanned,
         &ctx,
         &opts.thresholds,
-        |outcome| {
+        |mut outcome| {
             progress.advance(outcome.files, outcome.bytes);
+            annotate(&mut outcome, exceptions.as_mut(), baseline.as_mut());
             for l in &outcome.newly_left_out {
                 progress.warn(&format!("warning: left out (--keep-going): {l}"));
             }
@@ -197,11 +211,31 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
             thresholds: opts.thresholds,
             keep_going: opts.keep_going,
             org_accounts: opts.org_accounts.as_ref().map(|p| p.display().to_string()),
+            exceptions: opts.exceptions.as_ref().map(|p| p.display().to_string()),
+            baseline: opts.baseline.as_ref().map(|p| p.display().to_string()),
         },
         input_digest: input_digest(&inputs),
         accounts: records,
         inputs,
         results: total,
+        exceptions: exceptions.map_or_else(Vec::new, |e| {
+            e.standings()
+                .into_iter()
+                .map(|(entry, standing, results)| ExceptionStanding {
+                    entry: entry.clone(),
+                    standing,
+                    results,
+                })
+                .collect()
+        }),
+        changes: baseline.map(|mut b| {
+            let gone = b.gone();
+            ChangesRecord {
+                baseline: b.file.clone(),
+                counts: b.counts,
+                gone,
+            }
+        }),
     };
 
     // The workbook reads the results back from the file just written.
@@ -334,6 +368,58 @@ fn process_in_order(
     result
 }
 
+/// Marks a finding covered by an approved exception, and compares every result with the
+/// baseline (in the writer's thread, in results order).
+fn annotate(
+    outcome: &mut AccountOutcome,
+    mut exceptions: Option<&mut crate::exceptions::Exceptions>,
+    mut baseline: Option<&mut crate::baseline::Baseline>,
+) {
+    for r in &mut outcome.results {
+        if let Some(ex) = exceptions.as_deref_mut() {
+            if r.status != crate::checks::Status::Pass {
+                let day = outcome.record.as_of_day;
+                if let crate::exceptions::Match::Live(e) =
+                    ex.apply(r.check_id, &r.account_id, &r.resource_arn, day)
+                {
+                    r.exception = Some(e.note());
+                    *outcome.record.excepted.entry(r.check_id).or_default() += 1;
+                }
+            }
+        }
+        if let Some(b) = baseline.as_deref_mut() {
+            let key = (
+                r.account_id.clone(),
+                r.check_id.to_string(),
+                r.resource_arn.clone(),
+                r.credential.unwrap_or_default().to_string(),
+            );
+            match b.compare(key, r.status.as_str()) {
+                crate::baseline::Change::New => r.change = Some("new"),
+                crate::baseline::Change::Unchanged => r.change = Some("unchanged"),
+                crate::baseline::Change::Changed { previous } => {
+                    r.change = Some("changed");
+                    r.previous_status = Some(previous);
+                }
+            }
+        }
+    }
+}
+
+fn read_exceptions(path: &std::path::Path) -> Result<crate::exceptions::Exceptions, RunError> {
+    let bytes = std::fs::read(path).map_err(|e| RunError::Path {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let display = path.display().to_string();
+    let file = crate::source::FileRef {
+        file: display.as_str().into(),
+        sha256: crate::scan::sha256_hex(&bytes).into(),
+    };
+    let text = crate::scan::decode_text(&bytes, &file)?;
+    Ok(crate::exceptions::Exceptions::parse(&text, &file)?)
+}
+
 fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) -> AccountOutcome {
     let results = crate::checks::run_all(account, thresholds);
     let mut counts: BTreeMap<&'static str, [u64; 5]> = BTreeMap::new();
@@ -365,6 +451,11 @@ fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) ->
             .flat_map(|l| l.files.iter().map(move |f| (f.clone(), l.reason.clone())))
             .collect(),
         counts,
+        excepted: BTreeMap::new(),
+        as_of_day: account.as_of.instant.map(|t| {
+            // The day the as-of falls in; `--as-of D` is the end of D, i.e. midnight after it.
+            (t - time::Duration::NANOSECOND).date()
+        }),
     };
     let evidence = crate::evidence::collect(account);
     let newly_left_out = account.left_out[planned_left_out.min(account.left_out.len())..]

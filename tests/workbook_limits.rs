@@ -45,6 +45,8 @@ fn build(dir: &std::path::Path) -> std::path::PathBuf {
             thresholds: Thresholds::default(),
             keep_going: false,
             org_accounts: None,
+            exceptions: None,
+            baseline: None,
         },
         input_digest: "0".repeat(64),
         accounts: vec![AccountRecord {
@@ -58,9 +60,13 @@ fn build(dir: &std::path::Path) -> std::path::PathBuf {
             roles: 0,
             policies: 0,
             counts,
+            excepted: BTreeMap::new(),
+            as_of_day: None,
         }],
         inputs: vec![],
         results: RESULTS as u64,
+        exceptions: vec![],
+        changes: None,
     };
     let mut spill = EvidenceSpill::new().unwrap();
     let users = (0..USERS)
@@ -169,7 +175,7 @@ fn sheets_continue_past_the_row_limit_and_switch_to_autofilter() {
         .collect();
     want.sort_by_key(|(s, _)| sev(s));
     assert_eq!(findings, want);
-    assert!(sheet_xml(&xlsx, "Findings 2").contains("sqref=\"N2:N3\""));
+    assert!(sheet_xml(&xlsx, "Findings 2").contains("sqref=\"P2:P3\""));
 
     // Evidence pages keep types.
     let users: Vec<_> = ["Users", "Users 2", "Users 3"]

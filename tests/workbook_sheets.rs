@@ -285,7 +285,7 @@ fn findings_have_the_disposition_drop_down() {
         "<formula1>\"Open,Remediated,Risk accepted,Compensating control,False positive,Not applicable\"</formula1>"
     ));
     let rows = data_rows(&sheet(xlsx, "Findings")).len();
-    assert!(dv.contains(&format!("sqref=\"N2:N{}\"", rows + 1)), "{dv}");
+    assert!(dv.contains(&format!("sqref=\"P2:P{}\"", rows + 1)), "{dv}");
     assert!(xml.contains("<dataValidation type=\"date\""), "due date");
 }
 

@@ -108,6 +108,15 @@ pub struct CheckResult {
     /// Further sources when the evidence spans files (a group, a policy).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence_sources: Vec<SourceRef>,
+    /// The approved exception covering this (non-PASS) result, with `--exceptions`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exception: Option<crate::exceptions::ExceptionNote>,
+    /// `new`, `unchanged` or `changed` against the baseline, with `--baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<&'static str>,
+    /// The baseline's status of a changed result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_status: Option<String>,
 }
 
 impl CheckResult {
@@ -281,6 +290,9 @@ pub fn result(
         source,
         evidence: String::new(),
         evidence_sources: Vec::new(),
+        exception: None,
+        change: None,
+        previous_status: None,
     }
 }
 

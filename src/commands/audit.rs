@@ -27,6 +27,8 @@ pub fn run(args: &AuditArgs) -> i32 {
         },
         command_line: command_line(),
         progress: crate::progress::Mode::detect(args.quiet),
+        exceptions: args.exceptions.clone(),
+        baseline: args.baseline.clone(),
     };
     match run_pipeline(&opts) {
         Ok(_) => 0,

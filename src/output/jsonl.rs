@@ -62,6 +62,15 @@ pub struct ResultRecord {
     /// Evidence values.
     #[serde(default)]
     pub evidence: String,
+    /// The approved exception, if one applies.
+    #[serde(default)]
+    pub exception: Option<crate::exceptions::ExceptionNote>,
+    /// `new`, `unchanged` or `changed` against a baseline.
+    #[serde(default)]
+    pub change: Option<String>,
+    /// The baseline's status of a changed result.
+    #[serde(default)]
+    pub previous_status: Option<String>,
 }
 
 /// A source reference read back from a results file.

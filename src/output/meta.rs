@@ -53,6 +53,13 @@ pub struct AccountRecord {
     /// Result counts per check and status.
     #[serde(skip)]
     pub counts: BTreeMap<&'static str, [u64; 5]>,
+    /// Results per check covered by an approved exception.
+    #[serde(skip)]
+    pub excepted: BTreeMap<&'static str, u64>,
+    /// The as-of calendar day (the day the as-of instant falls in; the `--as-of` date itself),
+    /// against which exception expiry dates are judged.
+    #[serde(skip)]
+    pub as_of_day: Option<time::Date>,
 }
 
 /// The options that shape results (recorded so a run can be re-performed).
@@ -67,6 +74,12 @@ pub struct RunOptions {
     pub keep_going: bool,
     /// `--org-accounts`, if given.
     pub org_accounts: Option<String>,
+    /// `--exceptions`, if given.
+    #[serde(default)]
+    pub exceptions: Option<String>,
+    /// `--baseline`, if given.
+    #[serde(default)]
+    pub baseline: Option<String>,
 }
 
 /// Everything the cover, summary and inputs sheets and the sidecar need.
@@ -88,9 +101,47 @@ pub struct RunRecord {
     pub inputs: Vec<InputRecord>,
     /// Total results.
     pub results: u64,
+    /// Every exception entry and its standing, with `--exceptions`.
+    pub exceptions: Vec<ExceptionStanding>,
+    /// Changes since the baseline, with `--baseline`.
+    pub changes: Option<ChangesRecord>,
+}
+
+/// An exceptions-file entry and what became of it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ExceptionStanding {
+    /// The entry.
+    #[serde(flatten)]
+    pub entry: crate::exceptions::Exception,
+    /// Applied, expired or stale.
+    pub standing: crate::exceptions::Standing,
+    /// How many results it covered.
+    pub results: u64,
+}
+
+/// The comparison with a baseline.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChangesRecord {
+    /// The baseline file as given.
+    pub baseline: String,
+    /// How many results were new, unchanged, changed, and baseline results resolved or removed.
+    pub counts: crate::baseline::ChangeCounts,
+    /// Baseline results absent from this run.
+    pub gone: Vec<crate::baseline::Gone>,
 }
 
 impl RunRecord {
+    /// Excepted results per check over all accounts.
+    pub fn excepted_by_check(&self) -> BTreeMap<&'static str, u64> {
+        let mut out: BTreeMap<&'static str, u64> = BTreeMap::new();
+        for a in &self.accounts {
+            for (check, n) in &a.excepted {
+                *out.entry(check).or_default() += n;
+            }
+        }
+        out
+    }
+
     /// Result counts per check over all accounts, indexed like [`Status::ALL`].
     pub fn totals_by_check(&self) -> BTreeMap<&'static str, [u64; 5]> {
         let mut out: BTreeMap<&'static str, [u64; 5]> = BTreeMap::new();

@@ -184,6 +184,35 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
         ),
     )?;
     w.fact("Input digest (SHA-256)", &record.input_digest)?;
+    if let Some(file) = &record.options.exceptions {
+        let n = |st: crate::exceptions::Standing| {
+            record
+                .exceptions
+                .iter()
+                .filter(|e| e.standing == st)
+                .count()
+        };
+        let excepted: u64 = record.excepted_by_check().values().sum();
+        w.fact(
+            "Exceptions",
+            &format!(
+                "{file}: {} entry(ies), {} applied ({excepted} finding(s) excepted), {} expired, {} stale (see the Exceptions sheet)",
+                record.exceptions.len(),
+                n(crate::exceptions::Standing::Applied),
+                n(crate::exceptions::Standing::Expired),
+                n(crate::exceptions::Standing::Stale),
+            ),
+        )?;
+    }
+    if let Some(c) = &record.changes {
+        w.fact(
+            "Changes since baseline",
+            &format!(
+                "{}: {} new, {} changed, {} unchanged; {} resolved, {} removed (see the Changes sheet)",
+                c.baseline, c.counts.new, c.counts.changed, c.counts.unchanged, c.counts.resolved, c.counts.removed
+            ),
+        )?;
+    }
 
     w.section("Options and thresholds")?;
     let o = &record.options;

@@ -10,7 +10,7 @@
 
 use super::cells::{Limits, date_format, text};
 use super::paged::{Layout, pages};
-use super::results::parse_line;
+use super::results::{change_text, exception_text, parse_line};
 use super::spill::{LineSpill, SpilledLines};
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Workbook,
@@ -34,7 +34,7 @@ pub const DISPOSITIONS: [&str; 6] = [
 pub const SHA_PREFIX: usize = 16;
 
 /// Findings sheet columns.
-pub const HEADERS: [&str; 17] = [
+pub const HEADERS: [&str; 19] = [
     "Severity",
     "Account",
     "Check ID",
@@ -48,15 +48,17 @@ pub const HEADERS: [&str; 17] = [
     "Source file",
     "Source SHA-256 (prefix)",
     "Source location",
+    "Exception",
+    "Change",
     "Disposition",
     "Owner",
     "Due date",
     "Reviewer comment",
 ];
 
-const DISPOSITION_COL: u16 = 13;
-const DUE_DATE_COL: u16 = 15;
-const COMMENT_COL: u16 = 16;
+const DISPOSITION_COL: u16 = 15;
+const DUE_DATE_COL: u16 = 17;
+const COMMENT_COL: u16 = 18;
 
 /// Non-PASS result lines, one spill file per severity.
 pub struct FindingSpill {
@@ -131,7 +133,7 @@ pub fn sheets(
         &Layout {
             name: "Findings",
             headers: &HEADERS,
-            wrap: &[7, 8, 9],
+            wrap: &[7, 8, 9, 13],
         },
         total,
         limits,
@@ -157,6 +159,7 @@ pub fn sheets(
                 None => ("", "", ""),
             };
             let check = crate::checks::find(&r.check_id).map(|c| c.meta);
+            let (exception, change) = (exception_text(&r), change_text(&r));
             let cells = [
                 r.severity.as_str(),
                 &r.account_id,
@@ -171,6 +174,8 @@ pub fn sheets(
                 file,
                 sha,
                 loc,
+                &exception,
+                &change,
             ];
             for (col, value) in cells.iter().enumerate() {
                 text(ws, row, col as u16, value, w)?;

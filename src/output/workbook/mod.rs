@@ -20,6 +20,7 @@ mod paged;
 mod results;
 mod spill;
 mod summary;
+mod workflow_sheets;
 
 use crate::evidence::EvidenceSheet;
 use crate::output::meta::RunRecord;
@@ -82,6 +83,8 @@ pub fn write_with_limits(
         &mut finding_spill,
     )?;
     let findings = findings::sheets(&mut workbook, finding_spill, limits)?;
+    let changes = workflow_sheets::changes(&mut workbook, record, results_jsonl, limits)?;
+    let exceptions = workflow_sheets::exceptions(&mut workbook, record, limits)?;
     let mut evidence_pages = Vec::new();
     for sheet in EvidenceSheet::ALL {
         evidence_pages.extend(evidence_sheets::sheets(
@@ -99,6 +102,8 @@ pub fn write_with_limits(
         .into_iter()
         .chain(findings)
         .chain(results)
+        .chain(changes)
+        .chain(exceptions)
         .chain(evidence_pages)
         .chain(inputs)
         .chain(checks)

@@ -11,7 +11,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 /// Results sheet columns.
-pub const HEADERS: [&str; 11] = [
+pub const HEADERS: [&str; 13] = [
     "Account",
     "Check ID",
     "Resource",
@@ -23,7 +23,26 @@ pub const HEADERS: [&str; 11] = [
     "Source file",
     "Source SHA-256",
     "Source location",
+    "Exception",
+    "Change",
 ];
+
+/// The Exception cell of a result: the approved exception in one line, or empty.
+pub fn exception_text(r: &ResultRecord) -> String {
+    r.exception
+        .as_ref()
+        .map(|e| e.describe())
+        .unwrap_or_default()
+}
+
+/// The Change cell of a result: `new`, `unchanged`, `changed (was FAIL)`, or empty.
+pub fn change_text(r: &ResultRecord) -> String {
+    match (r.change.as_deref(), r.previous_status.as_deref()) {
+        (Some("changed"), Some(previous)) => format!("changed (was {previous})"),
+        (Some(c), _) => c.to_string(),
+        (None, _) => String::new(),
+    }
+}
 
 /// Parses one line of the results file.
 pub fn parse_line(line: &str) -> Result<ResultRecord, XlsxError> {
@@ -47,7 +66,7 @@ pub fn sheets(
         &Layout {
             name: "Results",
             headers: &HEADERS,
-            wrap: &[6, 7],
+            wrap: &[6, 7, 11],
         },
         total,
         limits,
@@ -61,6 +80,7 @@ pub fn sheets(
                 Some(s) => (s.file.as_str(), s.sha256.as_str(), s.location.as_str()),
                 None => ("", "", ""),
             };
+            let (exception, change) = (exception_text(&r), change_text(&r));
             let cells = [
                 r.account_id.as_str(),
                 &r.check_id,
@@ -73,6 +93,8 @@ pub fn sheets(
                 file,
                 sha,
                 loc,
+                &exception,
+                &change,
             ];
             for (col, value) in cells.iter().enumerate() {
                 text(ws, row, col as u16, value, w)?;

@@ -46,6 +46,7 @@ fn put(
     account: &str,
     check: &CheckMeta,
     counts: &[u64; 5],
+    excepted: u64,
     w: &mut super::cells::Widths,
 ) -> Result<(), XlsxError> {
     text(ws, row, 0, account, w)?;
@@ -56,7 +57,7 @@ fn put(
     for (i, c) in counts.iter().enumerate() {
         number(ws, row, FIRST_STATUS_COL + i as u16, *c, w)?;
     }
-    number(ws, row, 10, 0, w)?;
+    number(ws, row, 10, excepted, w)?;
     Ok(())
 }
 
@@ -87,6 +88,7 @@ pub fn sheets(
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, XlsxError> {
     let totals = record.totals_by_check();
+    let excepted = record.excepted_by_check();
     let checks = REGISTRY.len();
     let total = (checks * (record.accounts.len() + 1)) as u64;
     let mut i = 0usize;
@@ -106,11 +108,13 @@ pub fn sheets(
             i += 1;
             if block == 0 {
                 let counts = totals.get(check.id).copied().unwrap_or_default();
-                put(ws, row, ALL_ACCOUNTS, check, &counts, w)
+                let ex = excepted.get(check.id).copied().unwrap_or(0);
+                put(ws, row, ALL_ACCOUNTS, check, &counts, ex, w)
             } else {
                 let account = &record.accounts[block - 1];
                 let counts = account.counts.get(check.id).copied().unwrap_or_default();
-                put(ws, row, &account.account_id, check, &counts, w)
+                let ex = account.excepted.get(check.id).copied().unwrap_or(0);
+                put(ws, row, &account.account_id, check, &counts, ex, w)
             }
         },
     )?;

@@ -1,0 +1,145 @@
+//! The Exceptions and Changes sheets, present when `--exceptions` or `--baseline` was given.
+
+use super::cells::{Limits, number, text};
+use super::paged::{Layout, pages};
+use super::results::parse_line;
+use crate::output::meta::RunRecord;
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use std::io::BufRead;
+use std::path::Path;
+
+const EXCEPTION_HEADERS: [&str; 10] = [
+    "Line",
+    "Check ID",
+    "Account",
+    "Resource",
+    "Reason",
+    "Approved by",
+    "Approval date",
+    "Expiry date",
+    "Standing",
+    "Results covered",
+];
+
+const CHANGE_HEADERS: [&str; 7] = [
+    "Account",
+    "Check ID",
+    "Resource",
+    "Credential",
+    "Change",
+    "Previous status",
+    "Status",
+];
+
+/// The Exceptions sheet: every entry of the exceptions file, applied, expired or stale.
+pub fn exceptions(
+    workbook: &mut Workbook,
+    record: &RunRecord,
+    limits: &Limits,
+) -> Result<Vec<Worksheet>, XlsxError> {
+    if record.options.exceptions.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut entries = record.exceptions.iter();
+    pages(
+        workbook,
+        &Layout {
+            name: "Exceptions",
+            headers: &EXCEPTION_HEADERS,
+            wrap: &[4],
+        },
+        record.exceptions.len() as u64,
+        limits,
+        |_, _| Ok(()),
+        |ws, row, w| {
+            let Some(e) = entries.next() else {
+                return Err(XlsxError::ParameterError("exceptions ended early".into()));
+            };
+            number(ws, row, 0, e.entry.line as u64, w)?;
+            let standing = match e.standing {
+                crate::exceptions::Standing::Applied => "applied",
+                crate::exceptions::Standing::Expired => "expired (as-of after the expiry date)",
+                crate::exceptions::Standing::Stale => "stale (matches no finding)",
+            };
+            let cells = [
+                e.entry.check_id.as_str(),
+                &e.entry.account,
+                &e.entry.resource,
+                &e.entry.reason,
+                &e.entry.approved_by,
+                &e.entry.approval_date.to_string(),
+                &e.entry.expiry_date.to_string(),
+                standing,
+            ];
+            for (i, value) in cells.iter().enumerate() {
+                text(ws, row, 1 + i as u16, value, w)?;
+            }
+            number(ws, row, 9, e.results, w)
+        },
+    )
+}
+
+/// The Changes sheet: results new or changed since the baseline (from the results file), then
+/// baseline results that are gone (resolved findings, removed passes).
+pub fn changes(
+    workbook: &mut Workbook,
+    record: &RunRecord,
+    results_jsonl: &Path,
+    limits: &Limits,
+) -> Result<Vec<Worksheet>, XlsxError> {
+    let Some(changes) = &record.changes else {
+        return Ok(Vec::new());
+    };
+    let total = changes.counts.new + changes.counts.changed + changes.gone.len() as u64;
+    let file = std::fs::File::open(results_jsonl)?;
+    let mut lines = std::io::BufReader::with_capacity(1 << 16, file).lines();
+    let mut gone = changes.gone.iter();
+    pages(
+        workbook,
+        &Layout {
+            name: "Changes",
+            headers: &CHANGE_HEADERS,
+            wrap: &[],
+        },
+        total,
+        limits,
+        |_, _| Ok(()),
+        |ws, row, w| {
+            for line in lines.by_ref() {
+                let r = parse_line(&line?)?;
+                if !matches!(r.change.as_deref(), Some("new" | "changed")) {
+                    continue;
+                }
+                let cells = [
+                    r.account_id.as_str(),
+                    &r.check_id,
+                    &r.resource_arn,
+                    r.credential.as_deref().unwrap_or(""),
+                    r.change.as_deref().unwrap_or(""),
+                    r.previous_status.as_deref().unwrap_or(""),
+                    &r.status,
+                ];
+                for (i, value) in cells.iter().enumerate() {
+                    text(ws, row, i as u16, value, w)?;
+                }
+                return Ok(());
+            }
+            let Some(g) = gone.next() else {
+                return Err(XlsxError::ParameterError("changes ended early".into()));
+            };
+            let cells = [
+                g.account_id.as_str(),
+                &g.check_id,
+                &g.resource_arn,
+                &g.credential,
+                g.outcome,
+                &g.previous,
+                "",
+            ];
+            for (i, value) in cells.iter().enumerate() {
+                text(ws, row, i as u16, value, w)?;
+            }
+            Ok(())
+        },
+    )
+}
