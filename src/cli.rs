@@ -20,6 +20,20 @@ pub enum Command {
     Audit(AuditArgs),
     /// List the checks: ID, title, severity, references.
     Checks(ChecksArgs),
+    /// Re-perform a workpaper: re-run on the inputs with the workbook's recorded options and
+    /// compare every input hash and result (exit 0 match, 3 mismatch, 1 unreadable input).
+    Verify(VerifyArgs),
+}
+
+/// `verify` options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct VerifyArgs {
+    /// The workbook to verify.
+    #[arg(value_name = "WORKBOOK.xlsx")]
+    pub workbook: PathBuf,
+    /// The inputs, as given to the original run (same folders, so relative paths match).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 const AUDIT_EXAMPLES: &str = "Examples:

@@ -9,6 +9,7 @@ fn main() {
     let code = match &cli.command {
         Command::Audit(args) => commands::audit::run(args),
         Command::Checks(args) => commands::checks::run(args),
+        Command::Verify(args) => commands::verify::run(args),
     };
     std::process::exit(code);
 }

@@ -176,7 +176,7 @@ fn ser_needs<S: serde::Serializer>(needs: &&'static [ExportKind], s: S) -> Resul
 }
 
 /// Thresholds and options the checks read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Thresholds {
     /// `--max-key-age-days`: FAIL when a key's age is greater.
     pub max_key_age_days: i64,

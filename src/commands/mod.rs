@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod checks;
+pub mod verify;
 
 /// `--version` text: the crate version.
 pub const VERSION_LINE: &str = env!("CARGO_PKG_VERSION");

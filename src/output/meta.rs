@@ -63,7 +63,7 @@ pub struct AccountRecord {
 }
 
 /// The options that shape results (recorded so a run can be re-performed).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct RunOptions {
     /// `--as-of`, if given.
     pub as_of: Option<String>,
