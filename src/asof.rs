@@ -4,7 +4,7 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime, Time};
 
 /// Which rule chose an account's as-of instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AsOfRule {
     /// `--as-of DATE`: the end of that day (next midnight UTC).

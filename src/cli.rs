@@ -23,6 +23,25 @@ pub enum Command {
     /// Re-perform a workpaper: re-run on the inputs with the workbook's recorded options and
     /// compare every input hash and result (exit 0 match, 3 mismatch, 1 unreadable input).
     Verify(VerifyArgs),
+    /// Build one workbook from the results files of separate runs (no shared accounts).
+    Report(ReportArgs),
+}
+
+/// `report` options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// Results files of the runs to merge (each with its RESULTS.meta.json beside it).
+    #[arg(long = "from-results", required = true, num_args = 1.., value_name = "RESULTS.jsonl")]
+    pub from_results: Vec<PathBuf>,
+    /// The workbook to write. Written atomically.
+    #[arg(short, long, value_name = "WORKBOOK.xlsx")]
+    pub output: PathBuf,
+    /// Also write the merged results (and RESULTS.meta.json).
+    #[arg(long, value_name = "RESULTS.jsonl")]
+    pub results: Option<PathBuf>,
+    /// No summary line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// `verify` options.

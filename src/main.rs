@@ -10,6 +10,7 @@ fn main() {
         Command::Audit(args) => commands::audit::run(args),
         Command::Checks(args) => commands::checks::run(args),
         Command::Verify(args) => commands::verify::run(args),
+        Command::Report(args) => commands::report::run(args),
     };
     std::process::exit(code);
 }

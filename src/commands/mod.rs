@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod checks;
+pub mod report;
 pub mod verify;
 
 /// `--version` text: the crate version.

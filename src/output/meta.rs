@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One input file as listed on the inputs sheet and in the sidecar.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct InputRecord {
     /// Path relative to its PATH argument.
     pub file: String,
@@ -30,7 +30,7 @@ pub struct InputRecord {
 }
 
 /// One account's run facts.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct AccountRecord {
     /// Account ID.
     pub account_id: String,

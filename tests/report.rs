@@ -1,0 +1,168 @@
+//! `iam-evidence report --from-results`: one workbook from the results of separate runs.
+
+mod common;
+use common::{raw, sheet};
+use std::path::{Path, PathBuf};
+
+fn samples() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    // The current quarter's dump (samples/ or samples/2025-Q2/).
+    let q2 = root.join("2025-Q2");
+    if q2.is_dir() { q2 } else { root }
+}
+
+fn run_on(paths: &[PathBuf], results: &Path, extra: &[&str]) {
+    let out = results.with_extension("xlsx");
+    let mut args: Vec<String> = vec!["audit".into()];
+    args.extend(paths.iter().map(|p| p.display().to_string()));
+    args.extend([
+        "-o".into(),
+        out.display().to_string(),
+        "--results".into(),
+        results.display().to_string(),
+        "--quiet".into(),
+    ]);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, _, stderr) = raw(&args);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+fn verdicts(jsonl: &Path) -> Vec<(String, String, String, String, String, String)> {
+    std::fs::read_to_string(jsonl)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let r: serde_json::Value = serde_json::from_str(l).unwrap();
+            let s = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+            (
+                s("account_id"),
+                s("check_id"),
+                s("resource_arn"),
+                s("credential"),
+                s("status"),
+                s("reason"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn two_runs_merge_into_the_same_results_as_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = samples();
+    // A split dump classifies trusted accounts as internal from the organization's list, not
+    // from what each part happens to hold.
+    let org = dir.path().join("org.json");
+    std::fs::write(
+        &org,
+        r#"{"Accounts": [{"Id": "111111111111", "Status": "ACTIVE"}, {"Id": "222222222222", "Status": "ACTIVE"}, {"Id": "333333333333", "Status": "ACTIVE"}]}"#,
+    )
+    .unwrap();
+    let org_arg = ["--org-accounts", org.to_str().unwrap()];
+    let whole = dir.path().join("whole.jsonl");
+    run_on(std::slice::from_ref(&s), &whole, &org_arg);
+    let a = dir.path().join("a.jsonl");
+    let b = dir.path().join("b.jsonl");
+    run_on(
+        &[s.join("acme-govcloud"), s.join("acme-prod")],
+        &a,
+        &org_arg,
+    );
+    run_on(&[s.join("acme-shared-services")], &b, &org_arg);
+    let merged = dir.path().join("merged.jsonl");
+    let out = dir.path().join("merged.xlsx");
+    let (code, _, stderr) = raw(&[
+        "report",
+        "--from-results",
+        b.to_str().unwrap(),
+        a.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--results",
+        merged.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(verdicts(&merged), verdicts(&whole));
+    let rows = sheet(&out, "Results");
+    assert_eq!(rows.len() - 1, verdicts(&whole).len());
+    let summary = sheet(&out, "Summary");
+    let header = &summary[0];
+    let fail = header.iter().position(|h| h == "Fail").unwrap();
+    let root_mfa = summary
+        .iter()
+        .find(|r| r[0] == "(all accounts)" && r[1] == "root-mfa")
+        .unwrap();
+    assert_eq!(root_mfa[fail], "1", "{root_mfa:?}");
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("merged.jsonl.meta.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(meta["accounts"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn overlapping_runs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = samples();
+    let a = dir.path().join("a.jsonl");
+    let b = dir.path().join("b.jsonl");
+    run_on(&[s.join("acme-prod")], &a, &[]);
+    run_on(&[s.join("acme-prod")], &b, &[]);
+    let out = dir.path().join("m.xlsx");
+    let (code, _, stderr) = raw(&[
+        "report",
+        "--from-results",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("account 111111111111 is also in"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn runs_with_other_thresholds_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = samples();
+    let a = dir.path().join("a.jsonl");
+    let b = dir.path().join("b.jsonl");
+    run_on(&[s.join("acme-prod")], &a, &[]);
+    run_on(
+        &[s.join("acme-shared-services")],
+        &b,
+        &["--max-unused-days", "30"],
+    );
+    let out = dir.path().join("m.xlsx");
+    let (code, _, stderr) = raw(&[
+        "report",
+        "--from-results",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("other thresholds"), "{stderr}");
+}
+
+#[test]
+fn a_results_file_without_its_sidecar_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.jsonl");
+    std::fs::write(&a, "").unwrap();
+    let (code, _, stderr) = raw(&[
+        "report",
+        "--from-results",
+        a.to_str().unwrap(),
+        "-o",
+        dir.path().join("m.xlsx").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("a.jsonl.meta.json"), "{stderr}");
+}
