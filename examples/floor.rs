@@ -4,8 +4,8 @@
 //! settings as the tool (constant memory, zip level 3) and ROWS lines of JSONL.
 //!
 //! `cargo run --release --example floor -- DIR ROWS COLS OUT_DIR [THREADS]`
-//! `cargo run --release --example floor -- --count-rows WORKBOOK.xlsx` prints the rows and the
-//! widest row of a workbook (all sheets), to size the floor like the tool's output.
+//! `cargo run --release --example floor -- --count-rows WORKBOOK.xlsx` prints the rows of a
+//! workbook (all sheets) and its filled cells a row, to size the floor like the tool's output.
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -50,14 +50,15 @@ fn read_one(path: &Path) -> usize {
 fn count_rows(workbook: &Path) {
     use calamine::{Reader, Xlsx, open_workbook};
     let mut wb: Xlsx<_> = open_workbook(workbook).expect("open workbook");
-    let (mut rows, mut cols) = (0usize, 0usize);
+    let (mut rows, mut cells) = (0usize, 0usize);
     for name in wb.sheet_names().to_vec() {
         if let Ok(range) = wb.worksheet_range(&name) {
             rows += range.height();
-            cols = cols.max(range.width());
+            cells += range.used_cells().filter(|(_, _, c)| **c != calamine::Data::Empty && c.to_string() != "").count();
         }
     }
-    println!("{rows} {cols}");
+    // Rows, and the average number of filled cells a row, rounded up.
+    println!("{rows} {}", cells.div_ceil(rows.max(1)));
 }
 
 fn main() {
