@@ -412,3 +412,53 @@ fn bad_exception_entries_exit_1_naming_the_line_and_column() {
         assert!(!run.workbook.exists() && !run.jsonl.exists(), "{name}");
     }
 }
+
+#[test]
+fn samples_readme_lists_the_same_changes() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/README.md")).unwrap();
+    let section = readme
+        .split("## Quarter over quarter")
+        .nth(1)
+        .expect("a Quarter over quarter section");
+    let listed: Vec<(String, String, String, String)> = section
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let kind = *cells.get(1)?;
+            ["new", "changed", "resolved", "removed"]
+                .contains(&kind)
+                .then(|| {
+                    let account = match cells[2] {
+                        "A" => A,
+                        "B" => B,
+                        _ => C,
+                    };
+                    (
+                        account.to_string(),
+                        cells[3].to_string(),
+                        cells[4].to_string(),
+                        kind.to_string(),
+                    )
+                })
+        })
+        .collect();
+    let user = |arn: &str| arn.rsplit('/').next().unwrap().to_string();
+    let mut expected: Vec<(String, String, String, String)> = expected_changes()
+        .into_iter()
+        .map(|c| (c.0, c.1, user(&c.2), c.4))
+        .collect();
+    expected.push((
+        C.into(),
+        "console-user-mfa".into(),
+        "nick".into(),
+        "resolved".into(),
+    ));
+    expected.push((
+        C.into(),
+        "unused-credentials".into(),
+        "nick".into(),
+        "removed".into(),
+    ));
+    assert_eq!(listed, expected);
+}
