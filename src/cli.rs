@@ -56,7 +56,7 @@ pub struct VerifyArgs {
 }
 
 const AUDIT_EXAMPLES: &str = "Examples:
-  iam-evidence audit samples -o audit.xlsx
+  iam-evidence audit samples/2025-Q2 -o audit.xlsx
   iam-evidence audit exports/ --output q3.xlsx --results q3.jsonl --as-of 2025-09-30
   iam-evidence audit acme/ --org-accounts acme/list-accounts.json --keep-going -o acme.xlsx
 

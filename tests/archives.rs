@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 fn samples() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2025-Q2")
 }
 
 /// Every file under `dir`, as (path relative to `base`, bytes), in name order.
