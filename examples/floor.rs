@@ -54,7 +54,13 @@ fn count_rows(workbook: &Path) {
     for name in wb.sheet_names().to_vec() {
         if let Ok(range) = wb.worksheet_range(&name) {
             rows += range.height();
-            cells += range.used_cells().filter(|(_, _, c)| **c != calamine::Data::Empty && c.to_string() != "").count();
+            cells += range
+                .used_cells()
+                .filter(|(_, _, c)| {
+                    !matches!(c, calamine::Data::Empty)
+                        && !matches!(c, calamine::Data::String(s) if s.is_empty())
+                })
+                .count();
         }
     }
     // Rows, and the average number of filled cells a row, rounded up.

@@ -45,8 +45,8 @@ pub struct Gone {
     pub check_id: String,
     /// Resource.
     pub resource_arn: String,
-    /// Credential, or empty.
-    pub credential: String,
+    /// Credential, or null.
+    pub credential: Option<String>,
     /// The baseline's status.
     pub previous: String,
     /// `resolved` (was a finding) or `removed` (was a pass).
@@ -131,7 +131,7 @@ impl Baseline {
                         account_id,
                         check_id,
                         resource_arn,
-                        credential,
+                        credential: (!credential.is_empty()).then_some(credential),
                         previous,
                         outcome,
                     }

@@ -83,7 +83,8 @@ impl Exception {
 pub enum Standing {
     /// Applied to at least one result.
     Applied,
-    /// Past its expiry date for every account it matched (as-of), so applied to none.
+    /// Past its expiry date for every account it matched (or the account had no as-of day to
+    /// judge expiry by), so applied to none.
     Expired,
     /// Matched no non-PASS result.
     Stale,
@@ -211,8 +212,10 @@ impl Exceptions {
         })
     }
 
-    /// The exception for a non-PASS result, judged on the account's as-of date (an exception
-    /// applies through its expiry day). Counts the match.
+    /// The exception for a non-PASS result, judged on the account's as-of day (an exception
+    /// applies through its expiry day; without an as-of day expiry cannot be judged, so no
+    /// exception applies). The first live entry in file order applies; every live entry that
+    /// matches is counted, so none of them is reported stale.
     pub fn apply(
         &mut self,
         check_id: &str,
@@ -229,22 +232,17 @@ impl Exceptions {
             if !hit {
                 continue;
             }
-            let is_expired = as_of.is_some_and(|d| d > e.expiry_date);
-            if is_expired {
-                expired.get_or_insert(i);
-            } else {
+            if as_of.is_some_and(|d| d <= e.expiry_date) {
+                self.applied[i] += 1;
                 live.get_or_insert(i);
+            } else {
+                self.expired[i] += 1;
+                expired.get_or_insert(i);
             }
         }
         match (live, expired) {
-            (Some(i), _) => {
-                self.applied[i] += 1;
-                Match::Live(&self.entries[i])
-            }
-            (None, Some(i)) => {
-                self.expired[i] += 1;
-                Match::Expired(&self.entries[i])
-            }
+            (Some(i), _) => Match::Live(&self.entries[i]),
+            (None, Some(i)) => Match::Expired(&self.entries[i]),
             (None, None) => Match::None,
         }
     }

@@ -119,7 +119,7 @@ fn expected_changes() -> Vec<(String, String, String, String, String, String)> {
 fn expected_gone() -> Value {
     json!([
         {"account_id": C, "check_id": "console-user-mfa", "resource_arn": NICK,
-         "credential": "", "previous": "FAIL", "outcome": "resolved"},
+         "credential": null, "previous": "FAIL", "outcome": "resolved"},
         {"account_id": C, "check_id": "unused-credentials", "resource_arn": NICK,
          "credential": "password", "previous": "PASS", "outcome": "removed"},
     ])

@@ -131,7 +131,7 @@ pub fn changes(
                 g.account_id.as_str(),
                 &g.check_id,
                 &g.resource_arn,
-                &g.credential,
+                g.credential.as_deref().unwrap_or(""),
                 g.outcome,
                 &g.previous,
                 "",
