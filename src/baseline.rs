@@ -58,6 +58,10 @@ pub struct Gone {
 pub struct Baseline {
     /// What the baseline was read from.
     pub file: String,
+    /// SHA-256 of the baseline file.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: u64,
     previous: BTreeMap<Key, String>,
     /// Counts of new, unchanged, changed.
     pub counts: ChangeCounts,
@@ -91,6 +95,8 @@ impl Baseline {
         };
         Ok(Baseline {
             file: display,
+            sha256: crate::scan::sha256_hex(&bytes),
+            size: bytes.len() as u64,
             previous,
             counts: ChangeCounts::default(),
         })

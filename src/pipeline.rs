@@ -201,7 +201,24 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         .finish()
         .map_err(|e| output_error(&opts.output, &e))?;
 
-    let inputs = input_records(&scanned, &plan, &records);
+    let mut inputs = input_records(&scanned, &plan, &records);
+    // The exceptions file and the baseline shape the results too: list them with their hashes.
+    if let (Some(ex), Some(path)) = (&exceptions, &opts.exceptions) {
+        if let Some(file) = &ex.file {
+            inputs.push(option_input(
+                path,
+                "exceptions file (--exceptions)",
+                &file.sha256,
+                ex.entries.len(),
+            ));
+        }
+    }
+    if let (Some(b), Some(path)) = (&baseline, &opts.baseline) {
+        let mut rec = option_input(path, "baseline (--baseline)", &b.sha256, 0);
+        rec.size = b.size;
+        rec.rows = None;
+        inputs.push(rec);
+    }
     let record = RunRecord {
         tool: "iam-evidence",
         version: env!("CARGO_PKG_VERSION"),
@@ -366,6 +383,21 @@ fn process_in_order(
         }
     });
     result
+}
+
+/// An input given by option rather than found under a PATH.
+fn option_input(path: &std::path::Path, kind: &str, sha256: &str, rows: usize) -> InputRecord {
+    InputRecord {
+        file: path.display().to_string(),
+        kind: kind.into(),
+        account: None,
+        size: std::fs::metadata(path).map_or(0, |m| m.len()),
+        sha256: sha256.into(),
+        rows: Some(rows),
+        generated_time: None,
+        disposition: "used".into(),
+        note: "given by option".into(),
+    }
 }
 
 /// Marks a finding covered by an approved exception, and compares every result with the
