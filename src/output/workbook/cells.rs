@@ -106,6 +106,9 @@ pub fn wrapped_lines(text: &str, width: usize) -> usize {
 pub struct Widths {
     widths: Vec<usize>,
     wrap: Vec<bool>,
+    /// Text cells carry no format (large pages: no row heights are set there, so top alignment
+    /// and wrapping would not show, and a format on every cell costs a format lookup each).
+    pub bare_text: bool,
     /// Lines the current row's wrapped text takes.
     row_lines: usize,
     plain: Format,
@@ -130,6 +133,7 @@ impl Widths {
                 .map(|i| wrap.contains(&(i as u16)))
                 .collect(),
             row_lines: 1,
+            bare_text: false,
             wrapped: top.clone().set_text_wrap(),
             // Left-aligned, like the sentinel words that share their columns.
             date: top
@@ -205,6 +209,10 @@ pub fn text(
 ) -> Result<(), XlsxError> {
     let value = truncate_cell(value);
     widths.see(col as usize, &value);
+    if widths.bare_text {
+        ws.write_string(row, col, value.as_ref())?;
+        return Ok(());
+    }
     let format = if widths.is_wrapped(col) {
         widths.row_lines = widths.row_lines.max(wrapped_lines(&value, WRAP_WIDTH));
         &widths.wrapped

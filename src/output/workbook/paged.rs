@@ -53,6 +53,7 @@ pub fn pages(
         // second, duplicate <row> element for a last row that has options, which Excel
         // rejects as corrupt.
         let set_heights = rows <= limits.table_rows;
+        widths.bare_text = !set_heights;
         for r in 1..=rows {
             row(&mut ws, r, &mut widths)?;
             widths.end_row(&mut ws, r, set_heights && r < rows)?;
