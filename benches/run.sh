@@ -17,8 +17,15 @@ BIN=target/release/iam-evidence
 GEN=target/release/examples/generate_dump
 FLOOR=target/release/examples/floor
 
-# median of "seconds kbytes" lines: prints "median_seconds median_kbytes"
-median() { sort -n | awk '{ s[NR]=$1; m[NR]=$2 } END { n=asort(s); asort(m); i=int((n+1)/2); print s[i], m[i] }'; }
+# median of "seconds kbytes" lines: prints "median_seconds median_kbytes" (each column's median)
+median() {
+  local lines; lines=$(cat)
+  local n; n=$(printf '%s\n' "$lines" | wc -l)
+  local i=$(( (n + 1) / 2 ))
+  local s; s=$(printf '%s\n' "$lines" | awk '{print $1}' | sort -n | sed -n "${i}p")
+  local m; m=$(printf '%s\n' "$lines" | awk '{print $2}' | sort -n | sed -n "${i}p")
+  echo "$s $m"
+}
 
 measure() { # command...: RUNS runs of /usr/bin/time, prints the median seconds and peak KB
   for _ in $(seq "$RUNS"); do
@@ -40,7 +47,6 @@ for N in $SIZES; do
     RATIO=$(awk -v a="$AS" -v f="$FS" 'BEGIN { printf "%.2f", a / f }')
     printf '%-9s %-7s %10s %10s %8s %10.0f %10.0f\n' "$N" "$T" "$FS" "$AS" "$RATIO" "$((FK / 1024))" "$((AK / 1024))"
     RSS[$N-$T]=$AK
-    TIME[$N-$T]=$AS 2>/dev/null || true
     eval "T_${N}_${T}=$AS"
   done
   echo "  ($ROWS workbook rows, up to $COLS columns)"
