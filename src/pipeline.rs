@@ -256,6 +256,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     };
 
     // The workbook reads the results back from the file just written.
+    progress.stage("writing the workbook");
     let written = crate::output::workbook::write(
         workbook_file.temp_path(),
         &record,

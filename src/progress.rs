@@ -128,6 +128,28 @@ impl Progress {
         }
     }
 
+    /// Starts a stage that has no count (writing the workbook): a spinner with the message on a
+    /// terminal, one plain line otherwise.
+    pub fn stage(&mut self, message: &'static str) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        match self.mode {
+            Mode::Bar => {
+                let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+                if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+                    spinner.set_style(style);
+                }
+                spinner.set_message(message);
+                spinner.enable_steady_tick(Duration::from_millis(120));
+                self.bar = Some(spinner);
+            }
+            // Plain lines only on runs long enough to have shown progress lines already.
+            Mode::Lines if self.start.elapsed() >= LINE_EVERY => eprintln!("progress: {message}"),
+            Mode::Lines | Mode::Quiet => {}
+        }
+    }
+
     /// Prints a warning without tearing the bar (nothing when quiet).
     pub fn warn(&self, message: &str) {
         match (&self.bar, self.mode) {
