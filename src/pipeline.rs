@@ -85,6 +85,12 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         Some(p) => Some(AtomicFile::create(&meta_path(p))?),
         None => None,
     };
+    let mut evidence_file = match &opts.results {
+        Some(p) => Some(AtomicFile::create(
+            &crate::output::evidence_file::path_for(p),
+        )?),
+        None => None,
+    };
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
@@ -164,6 +170,14 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     let handle = handle.map_err(|e| output_error(&opts.output, &e))?;
     let mut jsonl = JsonlWriter::new(handle);
     let mut evidence = EvidenceSpill::new().map_err(|e| output_error(&opts.output, &e))?;
+    let mut evidence_out = match &mut evidence_file {
+        Some(f) => Some(std::io::BufWriter::new(
+            f.file()
+                .try_clone()
+                .map_err(|e| output_error(f.target(), &e))?,
+        )),
+        None => None,
+    };
     let mut records = Vec::with_capacity(plan.accounts.len());
     let mut findings = 0u64;
     progress.phase("accounts", plan.accounts.len() as u64);
@@ -191,6 +205,14 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
             evidence
                 .append(&outcome.evidence)
                 .map_err(|e| output_error(&opts.output, &e))?;
+            if let Some(out) = &mut evidence_out {
+                crate::output::evidence_file::write_account(
+                    out,
+                    &outcome.record.account_id,
+                    &outcome.evidence,
+                )
+                .map_err(|e| output_error(&opts.output, &e))?;
+            }
             records.push(outcome.record);
             Ok(())
         },
@@ -271,6 +293,13 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         std::io::Write::write_all(meta.file(), &json)
             .map_err(|e| output_error(meta.target(), &e))?;
         meta.commit()?;
+    }
+    if let Some(out) = evidence_out {
+        out.into_inner()
+            .map_err(|e| output_error(&opts.output, &e.into_error()))?;
+    }
+    if let Some(f) = evidence_file {
+        f.commit()?;
     }
     if let Some(f) = results_file {
         f.commit()?;

@@ -86,6 +86,14 @@ fn two_runs_merge_into_the_same_results_as_one_run() {
     assert_eq!(verdicts(&merged), verdicts(&whole));
     let rows = sheet(&out, "Results");
     assert_eq!(rows.len() - 1, verdicts(&whole).len());
+    // The evidence sheets come back from the runs' evidence sidecars, in account order.
+    for name in ["Users", "Roles", "MFA policies"] {
+        let merged_rows = sheet(&out, name);
+        let whole_rows = sheet(&whole.with_extension("xlsx"), name);
+        assert!(merged_rows.len() > 1, "{name} is empty");
+        let accounts = |rows: &[Vec<String>]| rows.iter().map(|r| r[0].clone()).collect::<Vec<_>>();
+        assert_eq!(accounts(&merged_rows), accounts(&whole_rows), "{name}");
+    }
     let summary = sheet(&out, "Summary");
     let header = &summary[0];
     let fail = header.iter().position(|h| h == "Fail").unwrap();

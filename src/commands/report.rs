@@ -162,8 +162,7 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
         exceptions: Vec::new(),
         changes: None,
     };
-    let evidence = crate::output::workbook::EvidenceSpill::new()
-        .and_then(|s| s.finish())
+    let evidence = merge_evidence(&args.from_results, args.quiet)
         .map_err(|e| output_error(&args.output, &e))?;
     crate::output::workbook::write(workbook.temp_path(), &record, &merged_path, &evidence)
         .map_err(|e| output_error(&args.output, &e))?;
@@ -221,6 +220,56 @@ fn next_line(
         return Ok(Some((r, line)));
     }
     Ok(None)
+}
+
+/// The evidence rows of every run, sheet by sheet, merged in account order from each run's
+/// `<RESULTS>.evidence.jsonl` (a run without one contributes no evidence rows, with a warning).
+fn merge_evidence(
+    parts: &[PathBuf],
+    quiet: bool,
+) -> std::io::Result<crate::output::workbook::SpilledEvidence> {
+    use crate::evidence::EvidenceSheet;
+    use crate::output::evidence_file::{path_for, sheet_rows};
+    let mut spill = crate::output::workbook::EvidenceSpill::new()?;
+    let sidecars: Vec<PathBuf> = parts
+        .iter()
+        .map(|p| path_for(p))
+        .filter(|p| {
+            let present = p.is_file();
+            if !present && !quiet {
+                eprintln!(
+                    "warning: {} is missing: that run's evidence sheets rows are left out",
+                    p.display()
+                );
+            }
+            present
+        })
+        .collect();
+    for sheet in EvidenceSheet::ALL {
+        let mut heads = Vec::new();
+        for path in &sidecars {
+            let mut rows = sheet_rows(path, sheet)?;
+            let next = rows.next().transpose()?;
+            heads.push((rows, next));
+        }
+        while let Some(i) = (0..heads.len())
+            .filter(|i| heads[*i].1.is_some())
+            .min_by(|a, b| {
+                heads[*a]
+                    .1
+                    .as_ref()
+                    .map(|x| &x.0)
+                    .cmp(&heads[*b].1.as_ref().map(|x| &x.0))
+            })
+        {
+            let (rows, next) = &mut heads[i];
+            if let Some((_, row)) = next.take() {
+                spill.push_row(sheet, &row)?;
+            }
+            *next = rows.next().transpose()?;
+        }
+    }
+    spill.finish()
 }
 
 fn parse_status(text: &str) -> Option<Status> {

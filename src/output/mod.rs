@@ -2,6 +2,7 @@
 //! written to temporary files beside their targets and renamed only when the run succeeds.
 
 pub mod atomic;
+pub mod evidence_file;
 pub mod jsonl;
 pub mod meta;
 pub mod workbook;

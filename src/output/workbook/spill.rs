@@ -98,6 +98,11 @@ impl EvidenceSpill {
         Ok(())
     }
 
+    /// Appends one row (already serialized as JSON) to a sheet.
+    pub fn push_row(&mut self, sheet: EvidenceSheet, row_json: &str) -> std::io::Result<()> {
+        self.sheets[sheet.index()].push(row_json)
+    }
+
     /// Flushes every file for reading.
     pub fn finish(self) -> std::io::Result<SpilledEvidence> {
         let sheets = self
