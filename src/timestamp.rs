@@ -55,7 +55,11 @@ pub fn parse(text: &str) -> Option<OffsetDateTime> {
                 4 | 2 => true,
                 _ => false,
             };
-            if !colon_ok || !digits.iter().all(u8::is_ascii_digit) {
+            // `+HH:MM`, `+HHMM` or `+HH`: a colon anywhere else leaves too few digits.
+            if !colon_ok
+                || digits.len() != rest.len().min(4)
+                || !digits.iter().all(u8::is_ascii_digit)
+            {
                 return None;
             }
             let h: i8 = std::str::from_utf8(&digits[..2]).ok()?.parse().ok()?;
@@ -138,6 +142,10 @@ mod tests {
             "15/01/2024 10:20",
             "2024-13-01T00:00:00Z",
             "2024-01-15T10:20:30+5",
+            "2024-01-15T10:20:30+0:",
+            "2024-01-15T10:20:30+::::",
+            "2024-01-15T10:20:30+1:::",
+            "2024-01-15T10:20:30+1:2:3",
         ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
