@@ -173,6 +173,9 @@ fn exercise_policy(policy: &Policy) {
     }
 }
 
+const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+
 const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="credential-report" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
 
@@ -202,6 +205,7 @@ pub fn wrap_sheet(data: &[u8]) -> Vec<u8> {
         zip.write_all(bytes).expect("zip write");
     };
     part("[Content_Types].xml", CONTENT_TYPES.as_bytes());
+    part("_rels/.rels", ROOT_RELS.as_bytes());
     part("xl/workbook.xml", WORKBOOK.as_bytes());
     part("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes());
     part("xl/styles.xml", STYLES.as_bytes());
