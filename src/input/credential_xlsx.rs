@@ -124,11 +124,14 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// An Excel serial date (days since 1899-12-30, 1900 date system) as an ISO 8601 UTC timestamp.
+/// An Excel serial date (days since 1899-12-30, 1900 date system) as an ISO 8601 UTC timestamp;
+/// a serial outside the years 0000 to 9999 stays a number, for the reader to refuse.
 fn excel_serial_to_iso(serial: f64) -> String {
     let epoch = time::macros::datetime!(1899-12-30 0:00 UTC);
     let seconds = (serial * 86_400.0).round() as i64;
-    crate::timestamp::format_utc(epoch + time::Duration::seconds(seconds))
+    epoch
+        .checked_add(time::Duration::seconds(seconds))
+        .map_or_else(|| serial.to_string(), crate::timestamp::format_utc)
 }
 
 #[cfg(test)]
@@ -158,6 +161,15 @@ mod tests {
         let e = parse(&bytes, &file()).unwrap_err();
         assert!(e.message.contains("spans 16384 columns"), "{e}");
         assert!(!is_report_workbook(&bytes));
+    }
+
+    #[test]
+    fn a_date_serial_beyond_year_9999_stays_a_number() {
+        assert_eq!(excel_serial_to_iso(45000.5), "2023-03-15T12:00:00Z");
+        assert_eq!(excel_serial_to_iso(1e10), "10000000000");
+        assert_eq!(excel_serial_to_iso(1e300), 1e300.to_string());
+        assert_eq!(excel_serial_to_iso(-1e9), "-1000000000");
+        assert_eq!(excel_serial_to_iso(f64::NAN), "1899-12-30T00:00:00Z");
     }
 
     #[test]
