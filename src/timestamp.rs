@@ -55,7 +55,11 @@ pub fn parse(text: &str) -> Option<OffsetDateTime> {
                 4 | 2 => true,
                 _ => false,
             };
-            if !colon_ok || !digits.iter().all(u8::is_ascii_digit) {
+            // `+HH:MM`, `+HHMM` or `+HH`: a colon anywhere else leaves too few digits.
+            if !colon_ok
+                || digits.len() != rest.len().min(4)
+                || !digits.iter().all(u8::is_ascii_digit)
+            {
                 return None;
             }
             let h: i8 = std::str::from_utf8(&digits[..2]).ok()?.parse().ok()?;
@@ -71,11 +75,10 @@ pub fn parse(text: &str) -> Option<OffsetDateTime> {
     };
     let date = Date::from_calendar_date(year, month, day).ok()?;
     let time = Time::from_hms_nano(hour, minute, second, nanos).ok()?;
-    Some(
-        PrimitiveDateTime::new(date, time)
-            .assume_offset(offset)
-            .to_offset(UtcOffset::UTC),
-    )
+    // `9999-12-31T23:59:59-01:00` is a valid local time whose UTC instant is past year 9999.
+    PrimitiveDateTime::new(date, time)
+        .assume_offset(offset)
+        .checked_to_offset(UtcOffset::UTC)
 }
 
 /// Formats an instant as `2024-06-06T00:00:00Z` (UTC, whole seconds), the form used in reasons.
@@ -138,9 +141,21 @@ mod tests {
             "15/01/2024 10:20",
             "2024-13-01T00:00:00Z",
             "2024-01-15T10:20:30+5",
+            "2024-01-15T10:20:30+0:",
+            "2024-01-15T10:20:30+::::",
+            "2024-01-15T10:20:30+1:::",
+            "2024-01-15T10:20:30+1:2:3",
+            "9999-12-31T23:59:59-23:59",
         ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn offsets_at_the_ends_of_the_range() {
+        assert!(parse("9999-12-31T23:59:59+01:00").is_some());
+        assert!(parse("0000-01-01T00:00:00+23:59").is_some());
+        assert!(parse("0000-01-01T00:00:00-01:00").is_some());
     }
 
     #[test]
