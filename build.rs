@@ -127,11 +127,10 @@ fn watch_git_metadata(manifest_dir: &Path) {
         common_dir.join("packed-refs"),
         common_dir.join("refs").join("heads"),
     ];
-    // No let-chains: the minimum supported Rust is 1.85.
-    if let Ok(head) = fs::read_to_string(git_dir.join("HEAD")) {
-        if let Some(reference) = head.trim().strip_prefix("ref: ") {
-            watched.push(common_dir.join(reference));
-        }
+    if let Ok(head) = fs::read_to_string(git_dir.join("HEAD"))
+        && let Some(reference) = head.trim().strip_prefix("ref: ")
+    {
+        watched.push(common_dir.join(reference));
     }
     for path in watched.iter().filter(|p| p.exists()) {
         println!("cargo:rerun-if-changed={}", path.display());

@@ -1442,7 +1442,11 @@ fn new_role(rng: &mut Rng, ctx: &Ctx, r: usize) -> Role {
         }
         5 => {
             // Trust within the account: not cross-account.
-            attached.push(if r % 4 == 0 { P_ADMIN } else { ctx.first_app });
+            attached.push(if r.is_multiple_of(4) {
+                P_ADMIN
+            } else {
+                ctx.first_app
+            });
             let principal = aws_principal(rng, id);
             let base = rng.pick(&["ci-runner", "break-glass", "ops-escalation"]);
             (

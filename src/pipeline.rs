@@ -225,15 +225,15 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
 
     let mut inputs = input_records(&scanned, &plan, &records);
     // The exceptions file and the baseline shape the results too: list them with their hashes.
-    if let (Some(ex), Some(path)) = (&exceptions, &opts.exceptions) {
-        if let Some(file) = &ex.file {
-            inputs.push(option_input(
-                path,
-                "exceptions file (--exceptions)",
-                &file.sha256,
-                ex.entries.len(),
-            ));
-        }
+    if let (Some(ex), Some(path)) = (&exceptions, &opts.exceptions)
+        && let Some(file) = &ex.file
+    {
+        inputs.push(option_input(
+            path,
+            "exceptions file (--exceptions)",
+            &file.sha256,
+            ex.entries.len(),
+        ));
     }
     if let (Some(b), Some(path)) = (&baseline, &opts.baseline) {
         let mut rec = option_input(path, "baseline (--baseline)", &b.sha256, 0);
@@ -438,16 +438,17 @@ fn annotate(
     mut baseline: Option<&mut crate::baseline::Baseline>,
 ) {
     for r in &mut outcome.results {
-        if let Some(ex) = exceptions.as_deref_mut() {
-            if r.status != crate::checks::Status::Pass {
-                let day = outcome.record.as_of_day;
-                if let crate::exceptions::Match::Live(e) =
-                    ex.apply(r.check_id, &r.account_id, &r.resource_arn, day)
-                {
-                    r.exception = Some(e.note());
-                    *outcome.record.excepted.entry(r.check_id).or_default() += 1;
-                }
-            }
+        if let Some(ex) = exceptions.as_deref_mut()
+            && r.status != crate::checks::Status::Pass
+            && let crate::exceptions::Match::Live(e) = ex.apply(
+                r.check_id,
+                &r.account_id,
+                &r.resource_arn,
+                outcome.record.as_of_day,
+            )
+        {
+            r.exception = Some(e.note());
+            *outcome.record.excepted.entry(r.check_id).or_default() += 1;
         }
         if let Some(b) = baseline.as_deref_mut() {
             let key = (

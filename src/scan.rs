@@ -237,15 +237,14 @@ fn guess_account(bytes: &[u8]) -> Option<AccountKey> {
             .chars()
             .take_while(|c| !c.is_whitespace() && *c != '"' && *c != ',')
             .collect();
-        if let Some(arn) = crate::arn::Arn::parse(&candidate) {
-            if arn.service == "iam" {
-                if let Some(account) = arn.real_account() {
-                    return Some(AccountKey {
-                        partition: arn.partition.to_string(),
-                        account: account.to_string(),
-                    });
-                }
-            }
+        if let Some(arn) = crate::arn::Arn::parse(&candidate)
+            && arn.service == "iam"
+            && let Some(account) = arn.real_account()
+        {
+            return Some(AccountKey {
+                partition: arn.partition.to_string(),
+                account: account.to_string(),
+            });
         }
     }
     None

@@ -17,7 +17,7 @@ const RESULTS: usize = 10;
 const USERS: usize = 7;
 
 fn result_line(i: usize) -> serde_json::Value {
-    let status = if i % 2 == 0 { "FAIL" } else { "PASS" };
+    let status = if i.is_multiple_of(2) { "FAIL" } else { "PASS" };
     let severity = ["low", "high", "critical", "medium"][i % 4];
     serde_json::json!({
         "check_id": "console-user-mfa", "account_id": "000011112222",

@@ -129,14 +129,13 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
         let Some((r, line)) = head.next.take() else {
             break;
         };
-        if let Some(a) = accounts.get_mut(&r.account_id) {
-            if let (Some(check), Some(status)) =
+        if let Some(a) = accounts.get_mut(&r.account_id)
+            && let (Some(check), Some(status)) =
                 (crate::checks::find(&r.check_id), parse_status(&r.status))
-            {
-                a.counts.entry(check.meta.id).or_default()[status_index(status)] += 1;
-                if r.exception.is_some() {
-                    *a.excepted.entry(check.meta.id).or_default() += 1;
-                }
+        {
+            a.counts.entry(check.meta.id).or_default()[status_index(status)] += 1;
+            if r.exception.is_some() {
+                *a.excepted.entry(check.meta.id).or_default() += 1;
             }
         }
         writeln!(out, "{line}").map_err(|e| output_error(&args.output, &e))?;
