@@ -110,7 +110,7 @@ has_src() {
     sysroot=$("$1" --print sysroot 2> /dev/null) || return 1
     [[ -f $sysroot/lib/rustlib/src/rust/library/Cargo.lock ]]
 }
-# new_enough RUSTC: at least the crate's minimum supported Rust (1.85).
+# new_enough RUSTC: at least the crate's minimum supported Rust (from Cargo.toml).
 new_enough() {
     local minor
     minor=$("$1" --version 2> /dev/null | sed -nE 's/^rustc 1\.([0-9]+)\..*/\1/p')
