@@ -34,7 +34,7 @@ only=""
 glibc_static=0
 vendor=1
 run=1
-msrv_minor=85
+msrv_minor=89
 
 say() { echo "release.sh: $*" >&2; }
 die() {
