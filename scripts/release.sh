@@ -189,8 +189,8 @@ smoke() {
     local label=$1
     shift
     local version_out
-    if ! version_out=$("$@" --version 2>&1); then
-        say "SMOKE TEST FAILED $label --version: $version_out"
+    if ! version_out=$("$@" --version 2> "$work/smoke-$label.err"); then
+        say "SMOKE TEST FAILED $label --version: $version_out $(tail -n 5 "$work/smoke-$label.err")"
         return 1
     fi
     if ! "$@" audit "$root/samples" -o "$work/smoke-$label.xlsx" > "$work/smoke-$label.log" 2>&1; then
