@@ -117,19 +117,14 @@ pub fn parse(text: &str, file: &FileRef) -> Result<Parsed, InputError> {
 fn from_str<T: DeserializeOwned>(text: &str, file: &FileRef) -> Result<T, InputError> {
     serde_json::from_str(text).map_err(|e| {
         let mut de = serde_json::Deserializer::from_str(text);
-        let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Err(pe) => pe.path().to_string(),
+        let pointer = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Err(pe) => path_to_pointer(pe.path()),
             Ok(_) => String::new(),
         };
-        let location = if path.is_empty() || path == "." {
+        let location = if pointer.is_empty() {
             format!("line {}, column {}", e.line(), e.column())
         } else {
-            format!(
-                "{} (line {}, column {})",
-                dotted_to_pointer(&path),
-                e.line(),
-                e.column()
-            )
+            format!("{pointer} (line {}, column {})", e.line(), e.column())
         };
         InputError::at(
             &file.file,
@@ -139,23 +134,17 @@ fn from_str<T: DeserializeOwned>(text: &str, file: &FileRef) -> Result<T, InputE
     })
 }
 
-/// Turns serde_path_to_error's `A.B[3].C` into a JSON Pointer `/A/B/3/C`.
-fn dotted_to_pointer(path: &str) -> String {
-    let mut out = String::new();
-    for part in path.split('.') {
-        let mut rest = part;
-        if let Some(i) = rest.find('[') {
-            out = pointer_push(&out, &rest[..i]);
-            rest = &rest[i..];
-            while let Some(end) = rest.find(']') {
-                out = pointer_push(&out, &rest[1..end]);
-                rest = &rest[end + 1..];
-            }
-        } else if !rest.is_empty() {
-            out = pointer_push(&out, rest);
-        }
-    }
-    out
+/// Turns serde_path_to_error's path into a JSON Pointer `/A/B/3/C`, segment by segment (keys
+/// may hold `.`, `[` or `]`, so its `A.B[3].C` text cannot be split back).
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .fold(String::new(), |out, segment| match segment {
+            Segment::Seq { index } => pointer_push(&out, index),
+            Segment::Map { key } => pointer_push(&out, key),
+            Segment::Enum { variant } => pointer_push(&out, variant),
+            Segment::Unknown => pointer_push(&out, "?"),
+        })
 }
 
 struct Converter<'a> {
@@ -421,11 +410,37 @@ struct RawVersion {
 mod tests {
     use super::*;
 
+    fn error_location(text: &str) -> String {
+        let file = FileRef {
+            file: "a.json".into(),
+            sha256: "x".into(),
+        };
+        parse(text, &file).unwrap_err().location
+    }
+
     #[test]
     fn path_becomes_pointer() {
         assert_eq!(
-            dotted_to_pointer("RoleDetailList[3].RoleName"),
-            "/RoleDetailList/3/RoleName"
+            error_location(r#"{"RoleDetailList": [{"RoleName": 3}]}"#),
+            "/RoleDetailList/0/RoleName (line 1, column 34)"
+        );
+    }
+
+    #[test]
+    fn keys_with_dots_and_brackets_stay_whole_in_the_pointer() {
+        // A syntax error inside a document under the key `x[]]` once sliced past the key's end.
+        let text = r#"{"UserDetailList":[{"UserName":"u","Arn":"a","UserPolicyList":[{"PolicyName":"p","PolicyDocument":{"x[]]": "#;
+        assert!(
+            error_location(text)
+                .starts_with("/UserDetailList/0/UserPolicyList/0/PolicyDocument/x[]]"),
+            "{}",
+            error_location(text)
+        );
+        let text = r#"{"RoleDetailList":[{"RoleName":"r","Arn":"a","AssumeRolePolicyDocument":{"a.b/c": }"#;
+        assert!(
+            error_location(text).starts_with("/RoleDetailList/0/AssumeRolePolicyDocument/a.b~1c"),
+            "{}",
+            error_location(text)
         );
     }
 }
