@@ -82,6 +82,14 @@ impl AtomicFile {
             .map_err(|e| output_error(&self.target, &e))?;
         let temp_path = self.temp.path().to_path_buf();
         let target = self.target.clone();
+        // A temporary file is private (0600); the output gets the previous file's permissions,
+        // or the usual 0644 for a new file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&target).map_or(0o644, |m| m.permissions().mode() & 0o777);
+            let _ = std::fs::set_permissions(&temp_path, std::fs::Permissions::from_mode(mode));
+        }
         let mut guard = pending();
         self.temp
             .persist(&target)
