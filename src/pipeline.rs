@@ -243,7 +243,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     }
     let record = RunRecord {
         tool: "iam-evidence",
-        version: env!("CARGO_PKG_VERSION"),
+        version: crate::commands::VERSION_LINE,
         command_line: opts.command_line.clone(),
         options: RunOptions {
             as_of: opts.as_of.map(|d| d.to_string()),
