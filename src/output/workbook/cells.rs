@@ -100,15 +100,42 @@ pub fn wrapped_lines(text: &str, width: usize) -> usize {
         .sum()
 }
 
+/// What a column holds, for its column format: cells of the column's own kind are written
+/// without a format of their own and take the column's (a per-cell format costs the writer a
+/// hash of the whole `Format` on every write).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text (the default).
+    Text,
+    /// Excel date-times.
+    Date,
+    /// Booleans.
+    Flag,
+    /// Counts.
+    Count,
+}
+
+/// How a sheet's cells get their formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Styling {
+    /// Every cell carries its own format (small, hand-built sheets such as the cover).
+    PerCell,
+    /// Every column carries a format (top-aligned, wrapped where asked, or its kind's number
+    /// format); cells of the column's kind carry none.
+    Columns,
+    /// Large pages: no row heights are set there, so top alignment and wrapping would not show;
+    /// only typed columns carry a format (dates stay dates), text carries none.
+    Bare,
+}
+
 /// A sheet's columns while it is written: widths tracked from the content (constant-memory
-/// sheets cannot be autofitted: the writer only sees the last row), which columns wrap, and
-/// the cell formats (top-aligned, so wrapped rows read well).
+/// sheets cannot be autofitted: the writer only sees the last row), which columns wrap, what
+/// each column holds, and the cell formats (top-aligned, so wrapped rows read well).
 pub struct Widths {
     widths: Vec<usize>,
     wrap: Vec<bool>,
-    /// Text cells carry no format (large pages: no row heights are set there, so top alignment
-    /// and wrapping would not show, and a format on every cell costs a format lookup each).
-    pub bare_text: bool,
+    kinds: Vec<Kind>,
+    styling: Styling,
     /// Lines the current row's wrapped text takes.
     row_lines: usize,
     plain: Format,
@@ -119,7 +146,8 @@ pub struct Widths {
 }
 
 impl Widths {
-    /// Widths starting from the header texts (plus room for the filter button).
+    /// Widths starting from the header texts (plus room for the filter button); every cell
+    /// carries its own format.
     pub fn new(headers: &[&str]) -> Self {
         Self::wrapping(headers, &[])
     }
@@ -132,8 +160,9 @@ impl Widths {
             wrap: (0..headers.len())
                 .map(|i| wrap.contains(&(i as u16)))
                 .collect(),
+            kinds: vec![Kind::Text; headers.len()],
+            styling: Styling::PerCell,
             row_lines: 1,
-            bare_text: false,
             wrapped: top.clone().set_text_wrap(),
             // Left-aligned, like the sentinel words that share their columns.
             date: top
@@ -151,8 +180,61 @@ impl Widths {
         }
     }
 
+    /// Declares the typed columns (`(column, kind)`; the others hold text) and gives every
+    /// column of `ws` its format under `styling`. Call before the first data row.
+    pub fn style_columns(
+        &mut self,
+        ws: &mut Worksheet,
+        typed: &[(u16, Kind)],
+        styling: Styling,
+    ) -> Result<(), XlsxError> {
+        for &(col, kind) in typed {
+            if let Some(k) = self.kinds.get_mut(usize::from(col)) {
+                *k = kind;
+            }
+        }
+        self.styling = styling;
+        if styling == Styling::PerCell {
+            return Ok(());
+        }
+        for col in 0..self.kinds.len() as u16 {
+            let format = match self.kinds[usize::from(col)] {
+                Kind::Date => &self.date,
+                Kind::Flag => &self.boolean,
+                Kind::Count => &self.number,
+                Kind::Text if styling == Styling::Bare => continue,
+                Kind::Text if self.is_wrapped(col) => &self.wrapped,
+                Kind::Text => &self.plain,
+            };
+            ws.set_column_format(col, format)?;
+        }
+        Ok(())
+    }
+
     fn is_wrapped(&self, col: u16) -> bool {
         self.wrap.get(usize::from(col)).copied().unwrap_or(false)
+    }
+
+    /// The format a cell of `kind` in `col` must carry itself: none when its column's format
+    /// already fits.
+    fn own_format(&self, col: u16, kind: Kind) -> Option<&Format> {
+        let column = self.kinds.get(usize::from(col)).copied();
+        let styled_column = match self.styling {
+            Styling::PerCell => false,
+            Styling::Columns => true,
+            Styling::Bare => kind != Kind::Text,
+        };
+        if styled_column && column == Some(kind) {
+            return None;
+        }
+        match kind {
+            Kind::Text if self.styling == Styling::Bare => None,
+            Kind::Text if self.is_wrapped(col) => Some(&self.wrapped),
+            Kind::Text => Some(&self.plain),
+            Kind::Date => Some(&self.date),
+            Kind::Flag => Some(&self.boolean),
+            Kind::Count => Some(&self.number),
+        }
     }
 
     /// Notes a cell's text (its longest line).
@@ -209,17 +291,13 @@ pub fn text(
 ) -> Result<(), XlsxError> {
     let value = truncate_cell(value);
     widths.see(col as usize, &value);
-    if widths.bare_text {
-        ws.write_string(row, col, value.as_ref())?;
-        return Ok(());
-    }
-    let format = if widths.is_wrapped(col) {
+    if widths.styling != Styling::Bare && widths.is_wrapped(col) {
         widths.row_lines = widths.row_lines.max(wrapped_lines(&value, WRAP_WIDTH));
-        &widths.wrapped
-    } else {
-        &widths.plain
+    }
+    match widths.own_format(col, Kind::Text) {
+        Some(format) => ws.write_string_with_format(row, col, value.as_ref(), format)?,
+        None => ws.write_string(row, col, value.as_ref())?,
     };
-    ws.write_string_with_format(row, col, value.as_ref(), format)?;
     Ok(())
 }
 
@@ -243,7 +321,10 @@ pub fn datetime(
     match ExcelDateTime::from_timestamp(unix_seconds) {
         Ok(dt) => {
             widths.see_len(col as usize, DATE_WIDTH);
-            ws.write_datetime_with_format(row, col, &dt, &widths.date)?;
+            match widths.own_format(col, Kind::Date) {
+                Some(format) => ws.write_datetime_with_format(row, col, &dt, format)?,
+                None => ws.write_datetime(row, col, &dt)?,
+            };
         }
         Err(_) => {
             let iso = time::OffsetDateTime::from_unix_timestamp(unix_seconds)
@@ -278,7 +359,10 @@ pub fn number(
     widths: &mut Widths,
 ) -> Result<(), XlsxError> {
     widths.see_len(col as usize, value.to_string().len());
-    ws.write_number_with_format(row, col, value as f64, &widths.number)?;
+    match widths.own_format(col, Kind::Count) {
+        Some(format) => ws.write_number_with_format(row, col, value as f64, format)?,
+        None => ws.write_number(row, col, value as f64)?,
+    };
     Ok(())
 }
 
@@ -295,7 +379,10 @@ pub fn cell(
         Cell::Text(s) => text(ws, row, col, s, widths)?,
         Cell::Bool(b) => {
             widths.see_len(col as usize, 5);
-            ws.write_boolean_with_format(row, col, *b, &widths.boolean)?;
+            match widths.own_format(col, Kind::Flag) {
+                Some(format) => ws.write_boolean_with_format(row, col, *b, format)?,
+                None => ws.write_boolean(row, col, *b)?,
+            };
         }
         Cell::Count(n) => number(ws, row, col, *n, widths)?,
         Cell::DateTime(secs) => datetime(ws, row, col, *secs, widths)?,

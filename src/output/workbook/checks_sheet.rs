@@ -32,6 +32,7 @@ pub fn sheets(workbook: &mut Workbook, limits: &Limits) -> Result<Vec<Worksheet>
             name: "Checks",
             headers: &HEADERS,
             wrap: &[1, 3, 4, 5, 12],
+            typed: &[],
         },
         REGISTRY.len() as u64,
         limits,

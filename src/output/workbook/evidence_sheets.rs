@@ -1,7 +1,7 @@
 //! The evidence sheets (Users, Roles, MFA policies): the rows [`crate::evidence`] built per
 //! account, read back from their spill files and laid out with their types.
 
-use super::cells::{Limits, cell};
+use super::cells::{Kind, Limits, cell};
 use super::paged::{Layout, pages};
 use super::spill::SpilledEvidence;
 use crate::evidence::EvidenceSheet;
@@ -22,6 +22,7 @@ pub fn sheets(
             name: sheet.name(),
             headers,
             wrap: sheet.wrap_columns(),
+            typed: typed_columns(sheet),
         },
         evidence.rows(sheet),
         limits,
@@ -44,4 +45,31 @@ pub fn sheets(
             Ok(())
         },
     )
+}
+
+/// The columns of an evidence sheet that hold dates, booleans or counts (see
+/// [`crate::evidence`] for how each row is built).
+fn typed_columns(sheet: EvidenceSheet) -> &'static [(u16, Kind)] {
+    match sheet {
+        EvidenceSheet::Users => &[
+            (3, Kind::Date),
+            (4, Kind::Flag),
+            (5, Kind::Date),
+            (6, Kind::Date),
+            (7, Kind::Flag),
+            (8, Kind::Flag),
+            (9, Kind::Date),
+            (10, Kind::Date),
+            (11, Kind::Flag),
+            (12, Kind::Date),
+            (13, Kind::Date),
+        ],
+        EvidenceSheet::Roles => &[
+            (7, Kind::Flag),
+            (8, Kind::Flag),
+            (9, Kind::Count),
+            (10, Kind::Count),
+        ],
+        EvidenceSheet::MfaPolicies => &[],
+    }
 }

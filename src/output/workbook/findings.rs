@@ -134,6 +134,7 @@ pub fn sheets(
             name: "Findings",
             headers: &HEADERS,
             wrap: &[7, 8, 9, 13],
+            typed: &[],
         },
         total,
         limits,

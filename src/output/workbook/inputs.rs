@@ -1,7 +1,7 @@
 //! The Inputs sheet: every file looked at, with kind, account, size, SHA-256, rows,
 //! generated time and what was done with it (used, skipped, left out, unassigned, duplicate).
 
-use super::cells::{Limits, iso_datetime, number, text};
+use super::cells::{Kind, Limits, iso_datetime, number, text};
 use super::paged::{Layout, pages};
 use crate::output::meta::RunRecord;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
@@ -32,6 +32,7 @@ pub fn sheets(
             name: "Inputs",
             headers: &HEADERS,
             wrap: &[8],
+            typed: &[(3, Kind::Count), (5, Kind::Count), (6, Kind::Date)],
         },
         record.inputs.len() as u64,
         limits,

@@ -2,7 +2,7 @@
 //! is a constant-memory worksheet with its table (or autofilter) added before its rows, widths
 //! tracked while writing, and the common print setup.
 
-use super::cells::{Limits, Widths, print_setup, table_or_filter};
+use super::cells::{Kind, Limits, Styling, Widths, print_setup, table_or_filter};
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 /// The name of page `index` (1-based) of a sheet: `NAME`, then `NAME 2`, ...
@@ -23,6 +23,8 @@ pub struct Layout<'a> {
     pub headers: &'a [&'a str],
     /// Columns whose text wraps at a readable width.
     pub wrap: &'a [u16],
+    /// Columns that hold dates, booleans or counts (the others hold text).
+    pub typed: &'a [(u16, Kind)],
 }
 
 /// Writes `total` rows on as many pages as the limits need (at least one, possibly empty).
@@ -46,14 +48,19 @@ pub fn pages(
         let mut ws = workbook.new_worksheet_with_constant_memory()?;
         ws.set_name(page_name(layout.name, index))?;
         table_or_filter(&mut ws, layout.headers, rows, limits)?;
-        prepare(&mut ws, rows)?;
         let mut widths = Widths::wrapping(layout.headers, layout.wrap);
         // Row heights only on table-sized pages (the writer keeps every row's options), and
         // never on a page's last row: rust_xlsxwriter 0.102 in constant memory writes a
         // second, duplicate <row> element for a last row that has options, which Excel
         // rejects as corrupt.
         let set_heights = rows <= limits.table_rows;
-        widths.bare_text = !set_heights;
+        let styling = if set_heights {
+            Styling::Columns
+        } else {
+            Styling::Bare
+        };
+        widths.style_columns(&mut ws, layout.typed, styling)?;
+        prepare(&mut ws, rows)?;
         for r in 1..=rows {
             row(&mut ws, r, &mut widths)?;
             widths.end_row(&mut ws, r, set_heights && r < rows)?;

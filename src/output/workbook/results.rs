@@ -67,6 +67,7 @@ pub fn sheets(
             name: "Results",
             headers: &HEADERS,
             wrap: &[6, 7, 11],
+            typed: &[],
         },
         total,
         limits,

@@ -3,7 +3,7 @@
 //! are values, not formulas. "Excepted" counts results covered by an approved exception
 //! (none yet: exceptions are a later feature).
 
-use super::cells::{Limits, number, text};
+use super::cells::{Kind, Limits, number, text};
 use super::paged::{Layout, pages};
 use crate::checks::{CheckMeta, REGISTRY};
 use crate::output::meta::RunRecord;
@@ -98,6 +98,15 @@ pub fn sheets(
             name: "Summary",
             headers: &HEADERS,
             wrap: &[],
+            typed: &[
+                (4, Kind::Count),
+                (5, Kind::Count),
+                (6, Kind::Count),
+                (7, Kind::Count),
+                (8, Kind::Count),
+                (9, Kind::Count),
+                (10, Kind::Count),
+            ],
         },
         total,
         limits,
