@@ -3,7 +3,7 @@
 
 use crate::checks::{CheckResult, Thresholds};
 use crate::discover::discover;
-use crate::error::{InputError, RunError};
+use crate::error::RunError;
 use crate::load::{LoadContext, load};
 use crate::model::{Account, OrgAccounts};
 use crate::output::atomic::{AtomicFile, output_error};
@@ -12,7 +12,7 @@ use crate::output::meta::{
     AccountRecord, ChangesRecord, ExceptionStanding, InputRecord, RunOptions, RunRecord,
     input_digest, status_index,
 };
-use crate::output::workbook::EvidenceSpill;
+use crate::output::workbook::WorkbookWriter;
 use crate::plan::{AccountPlan, Plan, plan};
 use crate::progress::Progress;
 use crate::scan::{Outcome, ScannedFile, scan};
@@ -71,6 +71,45 @@ struct AccountOutcome {
     /// Files and bytes this account read (for progress rates).
     files: u64,
     bytes: u64,
+    /// The results as lines of the results file, rendered by the worker.
+    jsonl: Vec<u8>,
+    /// The evidence rows as lines of the evidence sidecar (with `--results`), rendered by the
+    /// worker.
+    sidecar: Vec<u8>,
+}
+
+/// What the workers do with an account besides loading it: run the checks, then finish the
+/// outcome so the writer's thread, which all output goes through, only writes: mark
+/// exceptions, compare with the baseline (both keep counts under a lock; neither depends on
+/// the order of accounts), and render the results and evidence lines.
+struct Work<'a> {
+    thresholds: &'a Thresholds,
+    exceptions: Mutex<Option<&'a mut crate::exceptions::Exceptions>>,
+    baseline: Mutex<Option<&'a mut crate::baseline::Baseline>>,
+    sidecar: bool,
+    /// The workbook path, to name in an error.
+    output: &'a std::path::Path,
+}
+
+impl Work<'_> {
+    fn finish(&self, outcome: &mut AccountOutcome) -> Result<(), RunError> {
+        {
+            let mut exceptions = self.exceptions.lock().unwrap_or_else(|p| p.into_inner());
+            let mut baseline = self.baseline.lock().unwrap_or_else(|p| p.into_inner());
+            annotate(outcome, exceptions.as_deref_mut(), baseline.as_deref_mut());
+        }
+        crate::output::jsonl::render(&outcome.results, &mut outcome.jsonl)
+            .map_err(|e| output_error(self.output, &e))?;
+        if self.sidecar {
+            crate::output::evidence_file::write_account(
+                &mut outcome.sidecar,
+                &outcome.record.account_id,
+                &outcome.evidence,
+            )
+            .map_err(|e| output_error(self.output, &e))?;
+        }
+        Ok(())
+    }
 }
 
 /// Runs an audit end to end. Outputs are written only when the whole run succeeds.
@@ -169,7 +208,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     };
     let handle = handle.map_err(|e| output_error(&opts.output, &e))?;
     let mut jsonl = JsonlWriter::new(handle);
-    let mut evidence = EvidenceSpill::new().map_err(|e| output_error(&opts.output, &e))?;
+    let mut workbook = WorkbookWriter::new().map_err(|e| output_error(&opts.output, &e))?;
     let mut evidence_out = match &mut evidence_file {
         Some(f) => Some(std::io::BufWriter::new(
             f.file()
@@ -179,39 +218,38 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         None => None,
     };
     let mut records = Vec::with_capacity(plan.accounts.len());
-    let mut findings = 0u64;
     progress.phase("accounts", plan.accounts.len() as u64);
+    let work = Work {
+        thresholds: &opts.thresholds,
+        exceptions: Mutex::new(exceptions.as_mut()),
+        baseline: Mutex::new(baseline.as_mut()),
+        sidecar: evidence_out.is_some(),
+        output: &opts.output,
+    };
     process_in_order(
         &pool,
         opts.threads,
         &plan.accounts,
         &scanned,
         &ctx,
-        &opts.thresholds,
-        |mut outcome| {
+        &work,
+        |outcome| {
             progress.advance(outcome.files, outcome.bytes);
-            annotate(&mut outcome, exceptions.as_mut(), baseline.as_mut());
             for l in &outcome.newly_left_out {
                 progress.warn(&format!("warning: left out (--keep-going): {l}"));
             }
-            findings += outcome
-                .results
-                .iter()
-                .filter(|r| r.status != crate::checks::Status::Pass)
-                .count() as u64;
             jsonl
-                .write(&outcome.results)
+                .write_rendered(&outcome.jsonl, outcome.results.len() as u64)
                 .map_err(|e| output_error(&opts.output, &e))?;
-            evidence
-                .append(&outcome.evidence)
+            workbook
+                .results(&outcome.results)
+                .map_err(|e| output_error(&opts.output, &e))?;
+            workbook
+                .evidence(&outcome.evidence)
                 .map_err(|e| output_error(&opts.output, &e))?;
             if let Some(out) = &mut evidence_out {
-                crate::output::evidence_file::write_account(
-                    out,
-                    &outcome.record.account_id,
-                    &outcome.evidence,
-                )
-                .map_err(|e| output_error(&opts.output, &e))?;
+                std::io::Write::write_all(out, &outcome.sidecar)
+                    .map_err(|e| output_error(&opts.output, &e))?;
             }
             records.push(outcome.record);
             Ok(())
@@ -219,9 +257,6 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     )?;
     let total = jsonl.lines();
     jsonl.finish().map_err(|e| output_error(&opts.output, &e))?;
-    let evidence = evidence
-        .finish()
-        .map_err(|e| output_error(&opts.output, &e))?;
 
     let mut inputs = input_records(&scanned, &plan, &records);
     // The exceptions file and the baseline shape the results too: list them with their hashes.
@@ -277,14 +312,10 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         }),
     };
 
-    // The workbook reads the results back from the file just written.
+    // The Results and evidence sheets are written; the rest needs the whole run.
     progress.stage("writing the workbook");
-    let written = crate::output::workbook::write(
-        workbook_file.temp_path(),
-        &record,
-        &results_path,
-        &evidence,
-    );
+    let findings = workbook.findings();
+    let written = workbook.finish(workbook_file.temp_path(), &record, &results_path);
     drop(scratch);
     written.map_err(|e| output_error(&opts.output, &e))?;
     if let Some(mut meta) = meta_file {
@@ -349,14 +380,14 @@ fn process_in_order(
     accounts: &[AccountPlan],
     files: &[ScannedFile],
     ctx: &LoadContext,
-    thresholds: &Thresholds,
+    work: &Work<'_>,
     mut sink: impl FnMut(AccountOutcome) -> Result<(), RunError>,
 ) -> Result<(), RunError> {
     let window = (threads * 4).max(4);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let written = (Mutex::new(0usize), Condvar::new());
     let stop = std::sync::atomic::AtomicBool::new(false);
-    let (tx, rx) = mpsc::channel::<(usize, Result<AccountOutcome, InputError>)>();
+    let (tx, rx) = mpsc::channel::<(usize, Result<AccountOutcome, RunError>)>();
     let mut result = Ok(());
     pool.in_place_scope(|scope| {
         for _ in 0..threads {
@@ -376,10 +407,12 @@ fn process_in_order(
                             done = cv.wait(done).unwrap_or_else(|p| p.into_inner());
                         }
                     }
-                    let outcome = load(&accounts[i], files, ctx).map(|account| {
-                        let mut o = check(&account, thresholds, accounts[i].left_out.len());
+                    let outcome = load(&accounts[i], files, ctx).map_err(RunError::Input);
+                    let outcome = outcome.and_then(|account| {
+                        let mut o = check(&account, work.thresholds, accounts[i].left_out.len());
                         (o.files, o.bytes) = footprint(&accounts[i], files);
-                        o
+                        work.finish(&mut o)?;
+                        Ok(o)
                     });
                     if tx.send((i, outcome)).is_err() {
                         break;
@@ -388,15 +421,12 @@ fn process_in_order(
             });
         }
         drop(tx);
-        let mut pending: BTreeMap<usize, Result<AccountOutcome, InputError>> = BTreeMap::new();
+        let mut pending: BTreeMap<usize, Result<AccountOutcome, RunError>> = BTreeMap::new();
         let mut expected = 0usize;
         for (i, outcome) in rx.iter() {
             pending.insert(i, outcome);
             while let Some(outcome) = pending.remove(&expected) {
-                let step = match outcome {
-                    Ok(o) => sink(o),
-                    Err(e) => Err(RunError::Input(e)),
-                };
+                let step = outcome.and_then(&mut sink);
                 if let Err(e) = step {
                     result = Err(e);
                     stop.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -532,6 +562,8 @@ fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) ->
         newly_left_out,
         files: 0,
         bytes: 0,
+        jsonl: Vec::new(),
+        sidecar: Vec::new(),
     }
 }
 

@@ -8,7 +8,7 @@ use iam_evidence::asof::AsOfRule;
 use iam_evidence::checks::Thresholds;
 use iam_evidence::evidence::{AccountEvidence, Cell, USER_HEADERS};
 use iam_evidence::output::meta::{AccountRecord, RunOptions, RunRecord};
-use iam_evidence::output::workbook::{EvidenceSpill, Limits, write_with_limits};
+use iam_evidence::output::workbook::{Limits, WorkbookWriter, parse_line};
 use std::collections::BTreeMap;
 use std::io::Write;
 use workbook_support::*;
@@ -28,7 +28,7 @@ fn result_line(i: usize) -> serde_json::Value {
     })
 }
 
-fn build(dir: &std::path::Path) -> std::path::PathBuf {
+fn build(dir: &std::path::Path, limits: Limits) -> std::path::PathBuf {
     let jsonl = dir.join("results.jsonl");
     let mut f = std::fs::File::create(&jsonl).unwrap();
     for i in 0..RESULTS {
@@ -68,7 +68,10 @@ fn build(dir: &std::path::Path) -> std::path::PathBuf {
         exceptions: vec![],
         changes: None,
     };
-    let mut spill = EvidenceSpill::new().unwrap();
+    let mut book = WorkbookWriter::with_limits(limits).unwrap();
+    for line in std::fs::read_to_string(&jsonl).unwrap().lines() {
+        book.result((&parse_line(line).unwrap()).into()).unwrap();
+    }
     let users = (0..USERS)
         .map(|i| {
             let mut row = vec![Cell::Empty; USER_HEADERS.len()];
@@ -79,26 +82,26 @@ fn build(dir: &std::path::Path) -> std::path::PathBuf {
             row
         })
         .collect();
-    spill
-        .append(&AccountEvidence {
-            users,
-            ..AccountEvidence::default()
-        })
-        .unwrap();
-    let evidence = spill.finish().unwrap();
+    book.evidence(&AccountEvidence {
+        users,
+        ..AccountEvidence::default()
+    })
+    .unwrap();
     let xlsx = dir.join("limits.xlsx");
-    let limits = Limits {
-        max_rows: 4,
-        table_rows: 2,
-    };
-    write_with_limits(&xlsx, &record, &jsonl, &evidence, &limits).unwrap();
+    book.finish(&xlsx, &record, &jsonl).unwrap();
     xlsx
 }
 
 #[test]
 fn sheets_continue_past_the_row_limit_and_switch_to_autofilter() {
     let dir = scratch("workbook-limits");
-    let xlsx = build(&dir);
+    let xlsx = build(
+        &dir,
+        Limits {
+            max_rows: 4,
+            table_rows: 2,
+        },
+    );
     let names = sheet_names(&xlsx);
     // The summary has a row per check for all accounts and for the one account.
     let summary_pages = (2 * iam_evidence::checks::REGISTRY.len()).div_ceil(3);
@@ -211,4 +214,40 @@ fn sheets_continue_past_the_row_limit_and_switch_to_autofilter() {
         assert_eq!(xml.contains("<autoFilter "), !table, "{name}");
         assert!(xml.contains("state=\"frozen\""), "{name}");
     }
+}
+
+#[test]
+fn a_sheet_that_passes_the_table_limit_mid_page_gets_an_autofilter_over_all_its_rows() {
+    let dir = scratch("workbook-limits-streamed");
+    // Rows past the table limit are streamed before the sheet's size is known; the autofilter
+    // is added when the page ends and must cover every row, the held-back ones included.
+    let xlsx = build(
+        &dir,
+        Limits {
+            max_rows: 100,
+            table_rows: 2,
+        },
+    );
+    let names = sheet_names(&xlsx);
+    assert!(names.contains(&"Results".to_string()));
+    assert!(!names.contains(&"Results 2".to_string()));
+    let resources: Vec<String> = data_rows(&sheet(&xlsx, "Results"))
+        .into_iter()
+        .map(|r| r[2].clone())
+        .collect();
+    let want: Vec<String> = (0..RESULTS)
+        .map(|i| format!("arn:aws:iam::000011112222:user/u{i:02}"))
+        .collect();
+    assert_eq!(resources, want);
+    let results = sheet_xml(&xlsx, "Results");
+    assert!(
+        results.contains(&format!("<autoFilter ref=\"A1:M{}\"", RESULTS + 1)),
+        "the filter covers the header and every result"
+    );
+    assert!(!results.contains("<tablePart "));
+    let users = sheet_xml(&xlsx, "Users");
+    assert!(users.contains(&format!("<autoFilter ref=\"A1:R{}\"", USERS + 1)));
+    assert_eq!(data_rows(&sheet(&xlsx, "Users")).len(), USERS);
+    // The findings (5, known before their sheet is written) pass the limit too.
+    assert!(sheet_xml(&xlsx, "Findings").contains("<autoFilter ref=\"A1:S6\""));
 }

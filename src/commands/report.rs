@@ -11,6 +11,7 @@ use crate::output::jsonl::ResultRecord;
 use crate::output::meta::{
     AccountRecord, InputRecord, RunOptions, RunRecord, input_digest, status_index,
 };
+use crate::output::workbook::{CellRef, WorkbookWriter};
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -120,6 +121,7 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
         let next = next_line(&mut lines, path)?;
         heads.push(Head { lines, next, path });
     }
+    let mut book = WorkbookWriter::new().map_err(|e| output_error(&args.output, &e))?;
     let mut total = 0u64;
     while let Some(i) = (0..heads.len())
         .filter(|i| heads[*i].next.is_some())
@@ -139,6 +141,8 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
             }
         }
         writeln!(out, "{line}").map_err(|e| output_error(&args.output, &e))?;
+        book.result((&r).into())
+            .map_err(|e| output_error(&args.output, &e))?;
         total += 1;
         head.next = next_line(&mut head.lines, head.path)?;
     }
@@ -161,9 +165,9 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
         exceptions: Vec::new(),
         changes: None,
     };
-    let evidence = merge_evidence(&args.from_results, args.quiet)
+    merge_evidence(&args.from_results, args.quiet, &mut book)
         .map_err(|e| output_error(&args.output, &e))?;
-    crate::output::workbook::write(workbook.temp_path(), &record, &merged_path, &evidence)
+    book.finish(workbook.temp_path(), &record, &merged_path)
         .map_err(|e| output_error(&args.output, &e))?;
     if let (Some(mut f), Some(p)) = (results_out, &args.results) {
         let mut meta = AtomicFile::create(&crate::pipeline::meta_path(p))?;
@@ -223,13 +227,15 @@ fn next_line(
 
 /// The evidence rows of every run, sheet by sheet, merged in account order from each run's
 /// `<RESULTS>.evidence.jsonl` (a run without one contributes no evidence rows, with a warning).
+/// Feeds the evidence rows of the runs' sidecars to the workbook, per sheet, merged in account
+/// order.
 fn merge_evidence(
     parts: &[PathBuf],
     quiet: bool,
-) -> std::io::Result<crate::output::workbook::SpilledEvidence> {
+    book: &mut WorkbookWriter,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     use crate::evidence::EvidenceSheet;
     use crate::output::evidence_file::{path_for, sheet_rows};
-    let mut spill = crate::output::workbook::EvidenceSpill::new()?;
     let sidecars: Vec<PathBuf> = parts
         .iter()
         .map(|p| path_for(p))
@@ -263,12 +269,13 @@ fn merge_evidence(
         {
             let (rows, next) = &mut heads[i];
             if let Some((_, row)) = next.take() {
-                spill.push_row(sheet, &row)?;
+                let cells: Vec<CellRef<'_>> = row.iter().map(CellRef::from).collect();
+                book.evidence_row(sheet, &cells)?;
             }
             *next = rows.next().transpose()?;
         }
     }
-    spill.finish()
+    Ok(())
 }
 
 fn parse_status(text: &str) -> Option<Status> {

@@ -18,6 +18,14 @@ pub struct EvidenceLine {
     pub row: Row,
 }
 
+/// [`EvidenceLine`], borrowed, for writing.
+#[derive(Serialize)]
+struct LineRef<'a> {
+    account_id: &'a str,
+    sheet: &'a str,
+    row: &'a Row,
+}
+
 /// The sidecar's path beside a results file.
 pub fn path_for(results: &Path) -> PathBuf {
     let mut name = results.as_os_str().to_os_string();
@@ -42,10 +50,10 @@ pub fn write_account(
 ) -> std::io::Result<()> {
     for sheet in EvidenceSheet::ALL {
         for row in evidence.rows(sheet) {
-            let line = EvidenceLine {
-                account_id: account_id.to_string(),
-                sheet: sheet_key(sheet).into(),
-                row: row.clone(),
+            let line = LineRef {
+                account_id,
+                sheet: sheet_key(sheet),
+                row,
             };
             serde_json::to_writer(&mut *out, &line)?;
             out.write_all(b"\n")?;
@@ -54,11 +62,11 @@ pub fn write_account(
     Ok(())
 }
 
-/// The rows of one sheet in a sidecar, in file (account) order: (account, row as JSON).
+/// The rows of one sheet in a sidecar, in file (account) order: (account, row).
 pub fn sheet_rows(
     path: &Path,
     sheet: EvidenceSheet,
-) -> std::io::Result<impl Iterator<Item = std::io::Result<(String, String)>> + use<>> {
+) -> std::io::Result<impl Iterator<Item = std::io::Result<(String, Row)>> + use<>> {
     let key = sheet_key(sheet);
     let lines = std::io::BufReader::new(std::fs::File::open(path)?).lines();
     Ok(lines.filter_map(move |line| {
@@ -67,11 +75,7 @@ pub fn sheet_rows(
             Err(e) => return Some(Err(e)),
         };
         match serde_json::from_str::<EvidenceLine>(&line) {
-            Ok(e) if e.sheet == key => Some(
-                serde_json::to_string(&e.row)
-                    .map(|r| (e.account_id, r))
-                    .map_err(std::io::Error::other),
-            ),
+            Ok(e) if e.sheet == key => Some(Ok((e.account_id, e.row))),
             Ok(_) => None,
             Err(e) => Some(Err(std::io::Error::other(e))),
         }

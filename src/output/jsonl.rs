@@ -19,13 +19,10 @@ impl<W: Write> JsonlWriter<W> {
         }
     }
 
-    /// Writes one account's results (already sorted).
-    pub fn write(&mut self, results: &[CheckResult]) -> std::io::Result<()> {
-        for r in results {
-            serde_json::to_writer(&mut self.out, r)?;
-            self.out.write_all(b"\n")?;
-            self.lines += 1;
-        }
+    /// Writes one account's results, already rendered by [`render`] (`lines` of them).
+    pub fn write_rendered(&mut self, rendered: &[u8], lines: u64) -> std::io::Result<()> {
+        self.out.write_all(rendered)?;
+        self.lines += lines;
         Ok(())
     }
 
@@ -38,6 +35,15 @@ impl<W: Write> JsonlWriter<W> {
     pub fn finish(self) -> std::io::Result<W> {
         self.out.into_inner().map_err(|e| e.into_error())
     }
+}
+
+/// Appends one account's results (already sorted) to `out` as lines of the results file.
+pub fn render(results: &[CheckResult], out: &mut Vec<u8>) -> std::io::Result<()> {
+    for r in results {
+        serde_json::to_writer(&mut *out, r)?;
+        out.push(b'\n');
+    }
+    Ok(())
 }
 
 /// A result read back from a results file (owned strings), for the workbook and merging.

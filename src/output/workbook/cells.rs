@@ -2,7 +2,7 @@
 //! with a visible marker, dates are Excel dates, header rows are styled, column widths follow
 //! the content, and every data sheet gets the same table, freeze and print setup.
 
-use crate::evidence::Cell;
+use super::spill::CellRef;
 use rust_xlsxwriter::{
     Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Table, TableColumn, TableStyle,
     Worksheet, XlsxError,
@@ -366,26 +366,26 @@ pub fn number(
     Ok(())
 }
 
-/// Writes one evidence cell with its type.
+/// Writes one cell with its type.
 pub fn cell(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
-    value: &Cell,
+    value: CellRef<'_>,
     widths: &mut Widths,
 ) -> Result<(), XlsxError> {
     match value {
-        Cell::Empty => {}
-        Cell::Text(s) => text(ws, row, col, s, widths)?,
-        Cell::Bool(b) => {
+        CellRef::Empty => {}
+        CellRef::Text(s) => text(ws, row, col, s, widths)?,
+        CellRef::Bool(b) => {
             widths.see_len(col as usize, 5);
             match widths.own_format(col, Kind::Flag) {
-                Some(format) => ws.write_boolean_with_format(row, col, *b, format)?,
-                None => ws.write_boolean(row, col, *b)?,
+                Some(format) => ws.write_boolean_with_format(row, col, b, format)?,
+                None => ws.write_boolean(row, col, b)?,
             };
         }
-        Cell::Count(n) => number(ws, row, col, *n, widths)?,
-        Cell::DateTime(secs) => datetime(ws, row, col, *secs, widths)?,
+        CellRef::Count(n) => number(ws, row, col, n, widths)?,
+        CellRef::DateTime(secs) => datetime(ws, row, col, secs, widths)?,
     }
     Ok(())
 }
@@ -410,38 +410,41 @@ pub fn print_setup(ws: &mut Worksheet, repeat_header: bool) -> Result<(), XlsxEr
     Ok(())
 }
 
-/// A data sheet's table or, above `limits.table_rows` rows, an autofilter on a styled header;
-/// the header row is frozen either way. A sheet without rows gets a table with one empty row
-/// (a table needs one). Must be called before any data row is written: in constant memory a
-/// table added later writes a mismatched header.
-pub fn table_or_filter(
-    ws: &mut Worksheet,
-    headers: &[&str],
-    rows: u32,
-    limits: &Limits,
-) -> Result<(), XlsxError> {
+/// An Excel table over the header and `rows` data rows (at least one), header frozen. Call
+/// before any data row.
+pub fn table(ws: &mut Worksheet, headers: &[&str], rows: u32) -> Result<(), XlsxError> {
     let last_col = headers.len().saturating_sub(1) as u16;
-    if rows <= limits.table_rows {
-        let columns: Vec<TableColumn> = headers
-            .iter()
-            .map(|h| {
-                TableColumn::new()
-                    .set_header(*h)
-                    .set_header_format(header_format())
-            })
-            .collect();
-        let table = Table::new()
-            .set_columns(&columns)
-            .set_style(TableStyle::Medium2);
-        ws.add_table(0, 0, rows.max(1), last_col, &table)?;
-    } else {
-        let format = header_format();
-        for (i, h) in headers.iter().enumerate() {
-            ws.write_string_with_format(0, i as u16, *h, &format)?;
-        }
-        ws.autofilter(0, 0, rows, last_col)?;
+    let columns: Vec<TableColumn> = headers
+        .iter()
+        .map(|h| {
+            TableColumn::new()
+                .set_header(*h)
+                .set_header_format(header_format())
+        })
+        .collect();
+    let table = Table::new()
+        .set_columns(&columns)
+        .set_style(TableStyle::Medium2);
+    ws.add_table(0, 0, rows.max(1), last_col, &table)?;
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// The styled, frozen header of a sheet without a table. Call before any data row; add the
+/// autofilter with [`filter`] once the rows are known (it may come after them).
+pub fn filter_header(ws: &mut Worksheet, headers: &[&str]) -> Result<(), XlsxError> {
+    let format = header_format();
+    for (i, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *h, &format)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// The autofilter over the header and `rows` data rows of a sheet without a table.
+pub fn filter(ws: &mut Worksheet, headers: &[&str], rows: u32) -> Result<(), XlsxError> {
+    let last_col = headers.len().saturating_sub(1) as u16;
+    ws.autofilter(0, 0, rows, last_col)?;
     Ok(())
 }
 

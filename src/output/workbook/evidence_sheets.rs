@@ -1,49 +1,22 @@
-//! The evidence sheets (Users, Roles, MFA policies): the rows [`crate::evidence`] built per
-//! account, read back from their spill files and laid out with their types.
+//! The evidence sheets (Users, Roles, MFA policies): the rows [`crate::evidence`] builds per
+//! account, laid out with their types and streamed as the accounts are done (see
+//! [`super::stream`]).
 
-use super::cells::{Kind, Limits, cell};
-use super::paged::{Layout, pages};
-use super::spill::SpilledEvidence;
+use super::cells::{Kind, Limits};
+use super::paged::Layout;
+use super::stream::StreamedSheet;
 use crate::evidence::EvidenceSheet;
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-/// Builds one evidence sheet (and its continuation pages).
-pub fn sheets(
-    workbook: &mut Workbook,
-    sheet: EvidenceSheet,
-    evidence: &SpilledEvidence,
-    limits: &Limits,
-) -> Result<Vec<Worksheet>, XlsxError> {
-    let headers = sheet.headers();
-    let mut rows = evidence.reader(sheet)?;
-    pages(
-        workbook,
-        &Layout {
+/// One evidence sheet, empty, ready to take rows.
+pub fn sheet(sheet: EvidenceSheet, limits: &Limits) -> std::io::Result<StreamedSheet> {
+    StreamedSheet::new(
+        Layout {
             name: sheet.name(),
-            headers,
+            headers: sheet.headers(),
             wrap: sheet.wrap_columns(),
             typed: typed_columns(sheet),
         },
-        evidence.rows(sheet),
-        limits,
-        |_, _| Ok(()),
-        |ws, row, w| {
-            let cells = rows.next().ok_or_else(|| {
-                XlsxError::ParameterError(format!("{} evidence ended early", sheet.name()))
-            })??;
-            if cells.len() > headers.len() {
-                return Err(XlsxError::ParameterError(format!(
-                    "{} evidence row has {} cells for {} columns",
-                    sheet.name(),
-                    cells.len(),
-                    headers.len()
-                )));
-            }
-            for (col, value) in cells.iter().enumerate() {
-                cell(ws, row, col as u16, value, w)?;
-            }
-            Ok(())
-        },
+        *limits,
     )
 }
 

@@ -3,15 +3,15 @@
 //! reference, and empty reviewer columns (a Disposition drop-down, Owner, Due date, Reviewer
 //! comment).
 //!
-//! Memory stays bounded: while the Results sheet streams the results file, each non-PASS line
-//! is copied to a spill file for its severity ([`FindingSpill`]); the results file is already
-//! in account and results order, so reading the spills in severity order gives the sorted
-//! sheet without holding or sorting any finding.
+//! Memory stays bounded: as results arrive (in account and results order), each non-PASS one
+//! is copied, as the cells the sheet will show, to a spill file for its severity
+//! ([`FindingSpill`]); reading the spills in severity order gives the sorted sheet without
+//! holding or sorting any finding.
 
 use super::cells::{Limits, date_format, text};
 use super::paged::{Layout, pages};
-use super::results::{change_text, exception_text, parse_line};
-use super::spill::{LineSpill, SpilledLines};
+use super::results::ResultView;
+use super::spill::{CellRef, RowSpill};
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Workbook,
     Worksheet, XlsxError,
@@ -60,40 +60,55 @@ const DISPOSITION_COL: u16 = 15;
 const DUE_DATE_COL: u16 = 17;
 const COMMENT_COL: u16 = 18;
 
-/// Non-PASS result lines, one spill file per severity.
+/// Non-PASS results, one spill file per severity.
 pub struct FindingSpill {
-    by_severity: Vec<LineSpill>,
+    by_severity: Vec<RowSpill>,
 }
 
 impl FindingSpill {
     /// Empty spill files.
     pub fn new() -> std::io::Result<FindingSpill> {
         let by_severity = (0..=SEVERITY_ORDER.len())
-            .map(|_| LineSpill::new())
+            .map(|_| RowSpill::new())
             .collect::<std::io::Result<Vec<_>>>()?;
         Ok(FindingSpill { by_severity })
     }
 
-    /// Copies one results line under its severity.
-    pub fn push(&mut self, severity: &str, line: &str) -> std::io::Result<()> {
-        let i = SEVERITY_ORDER
-            .iter()
-            .position(|s| *s == severity)
-            .unwrap_or(SEVERITY_ORDER.len());
-        self.by_severity[i].push(line)
+    /// Keeps one finding under its severity: the cells of its row that come from the result
+    /// (the check's title and remediation are added when the sheet is written).
+    pub fn push(&mut self, r: &ResultView<'_>) -> std::io::Result<()> {
+        let i = severity_rank(r.severity);
+        let (file, sha, location) = r.source;
+        let (exception, change) = (r.exception_text(), r.change_text());
+        self.by_severity[i].push(&[
+            CellRef::Text(r.severity),
+            CellRef::Text(r.account_id),
+            CellRef::Text(r.check_id),
+            CellRef::Text(r.resource_arn),
+            CellRef::Text(r.credential),
+            CellRef::Text(r.status),
+            CellRef::Text(r.reason),
+            CellRef::Text(r.evidence),
+            CellRef::Text(file),
+            CellRef::Text(sha.get(..SHA_PREFIX).unwrap_or(sha)),
+            CellRef::Text(location),
+            CellRef::Text(&exception),
+            CellRef::Text(&change),
+        ])
     }
 
     /// Findings so far.
     pub fn count(&self) -> u64 {
-        self.by_severity.iter().map(LineSpill::lines).sum()
+        self.by_severity.iter().map(RowSpill::rows).sum()
     }
+}
 
-    fn finish(self) -> std::io::Result<Vec<SpilledLines>> {
-        self.by_severity
-            .into_iter()
-            .map(LineSpill::finish)
-            .collect()
-    }
+/// The position of a severity in sheet order; unknown ones sort last.
+fn severity_rank(severity: &str) -> usize {
+    SEVERITY_ORDER
+        .iter()
+        .position(|s| *s == severity)
+        .unwrap_or(SEVERITY_ORDER.len())
 }
 
 fn disposition_validation() -> Result<DataValidation, XlsxError> {
@@ -113,19 +128,18 @@ fn due_date_validation() -> Result<DataValidation, XlsxError> {
         .set_error_message("Enter a date, e.g. 2025-12-31.")
 }
 
-/// Builds the findings sheets from the spilled non-PASS lines.
+/// Builds the findings sheets from the spilled findings.
 pub fn sheets(
     workbook: &mut Workbook,
-    spill: FindingSpill,
+    mut spill: FindingSpill,
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, XlsxError> {
     let total = spill.count();
-    let files = spill.finish()?;
-    let mut readers = Vec::with_capacity(files.len());
-    for f in &files {
-        readers.push(f.reader()?);
+    let mut by_severity = Vec::with_capacity(spill.by_severity.len());
+    for rows in &mut spill.by_severity {
+        by_severity.push(rows.drain()?);
     }
-    let mut lines = readers.into_iter().flatten();
+    let mut current = 0;
     let disposition = disposition_validation()?;
     let due = due_date_validation()?;
     pages(
@@ -147,36 +161,59 @@ pub fn sheets(
             Ok(())
         },
         |ws, row, w| {
-            let line = lines
-                .next()
-                .ok_or_else(|| XlsxError::ParameterError("findings spill ended early".into()))??;
-            let r = parse_line(&line)?;
-            let (file, sha, loc) = match &r.source {
-                Some(s) => (
-                    s.file.as_str(),
-                    s.sha256.get(..SHA_PREFIX).unwrap_or(&s.sha256),
-                    s.location.as_str(),
-                ),
-                None => ("", "", ""),
+            while by_severity
+                .get(current)
+                .is_some_and(|rows| rows.left() == 0)
+            {
+                current += 1;
+            }
+            let Some(rows) = by_severity.get_mut(current) else {
+                return Err(XlsxError::ParameterError(
+                    "findings spill ended early".into(),
+                ));
             };
-            let check = crate::checks::find(&r.check_id).map(|c| c.meta);
-            let (exception, change) = (exception_text(&r), change_text(&r));
-            let cells = [
-                r.severity.as_str(),
-                &r.account_id,
-                &r.check_id,
-                check.map_or("", |m| m.title),
-                &r.resource_arn,
-                r.credential.as_deref().unwrap_or(""),
-                &r.status,
-                &r.reason,
-                &r.evidence,
-                check.map_or("", |m| m.remediation),
+            let Some(cells) = rows.next_row()? else {
+                return Err(XlsxError::ParameterError(
+                    "findings spill ended early".into(),
+                ));
+            };
+            let [
+                severity,
+                account,
+                check_id,
+                resource,
+                credential,
+                status,
+                reason,
+                evidence,
                 file,
                 sha,
-                loc,
-                &exception,
-                &change,
+                location,
+                exception,
+                change,
+            ] = cells.as_slice()
+            else {
+                return Err(XlsxError::ParameterError(
+                    "findings spill row has the wrong shape".into(),
+                ));
+            };
+            let check = crate::checks::find(text_of(check_id)).map(|c| c.meta);
+            let cells = [
+                text_of(severity),
+                text_of(account),
+                text_of(check_id),
+                check.map_or("", |m| m.title),
+                text_of(resource),
+                text_of(credential),
+                text_of(status),
+                text_of(reason),
+                text_of(evidence),
+                check.map_or("", |m| m.remediation),
+                text_of(file),
+                text_of(sha),
+                text_of(location),
+                text_of(exception),
+                text_of(change),
             ];
             for (col, value) in cells.iter().enumerate() {
                 text(ws, row, col as u16, value, w)?;
@@ -187,4 +224,12 @@ pub fn sheets(
             Ok(())
         },
     )
+}
+
+/// The text of a spilled text cell (empty for any other).
+fn text_of<'a>(cell: &CellRef<'a>) -> &'a str {
+    match *cell {
+        CellRef::Text(s) => s,
+        _ => "",
+    }
 }

@@ -2,7 +2,7 @@
 //! is a constant-memory worksheet with its table (or autofilter) added before its rows, widths
 //! tracked while writing, and the common print setup.
 
-use super::cells::{Kind, Limits, Styling, Widths, print_setup, table_or_filter};
+use super::cells::{Kind, Limits, Styling, Widths, filter, filter_header, print_setup, table};
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 /// The name of page `index` (1-based) of a sheet: `NAME`, then `NAME 2`, ...
@@ -27,6 +27,88 @@ pub struct Layout<'a> {
     pub typed: &'a [(u16, Kind)],
 }
 
+/// Data rows a page holds under `limits` (the header takes one row).
+pub fn rows_per_page(limits: &Limits) -> u32 {
+    limits.max_rows.saturating_sub(1).max(1)
+}
+
+/// A page being written: its constant-memory worksheet and its columns.
+pub struct Page {
+    ws: Worksheet,
+    widths: Widths,
+    columns: u16,
+    /// Row heights are set (table-sized pages only: the writer keeps every row's options).
+    heights: bool,
+    /// The autofilter waits for the row count (a page streamed before its rows are counted).
+    filter_pending: bool,
+}
+
+impl Page {
+    /// Opens page `index` (1-based) of a sheet for `rows` data rows: a table when they fit the
+    /// table limit, else an autofilter. With `rows` unknown (`None`), the page is streamed
+    /// as rows arrive and gets its autofilter when closed; callers stream only rows past the
+    /// table limit.
+    pub fn open(
+        workbook: &mut Workbook,
+        layout: &Layout<'_>,
+        index: u32,
+        rows: Option<u32>,
+        limits: &Limits,
+    ) -> Result<Page, XlsxError> {
+        let mut ws = workbook.new_worksheet_with_constant_memory()?;
+        ws.set_name(page_name(layout.name, index))?;
+        let is_table = rows.is_some_and(|n| n <= limits.table_rows);
+        match rows {
+            Some(n) if is_table => table(&mut ws, layout.headers, n)?,
+            Some(n) => {
+                filter_header(&mut ws, layout.headers)?;
+                filter(&mut ws, layout.headers, n)?;
+            }
+            None => filter_header(&mut ws, layout.headers)?,
+        }
+        let mut widths = Widths::wrapping(layout.headers, layout.wrap);
+        let styling = if is_table {
+            Styling::Columns
+        } else {
+            Styling::Bare
+        };
+        widths.style_columns(&mut ws, layout.typed, styling)?;
+        Ok(Page {
+            ws,
+            widths,
+            columns: layout.headers.len() as u16,
+            heights: is_table,
+            filter_pending: rows.is_none(),
+        })
+    }
+
+    /// The worksheet and its column widths, to write a row.
+    pub fn parts(&mut self) -> (&mut Worksheet, &mut Widths) {
+        (&mut self.ws, &mut self.widths)
+    }
+
+    /// Ends data row `row` (1-based); `last` when no row follows on this page.
+    pub fn end_row(&mut self, row: u32, last: bool) -> Result<(), XlsxError> {
+        // Never a height on a page's last row: rust_xlsxwriter 0.102 in constant memory
+        // writes a second, duplicate <row> element for a last row that has options, which
+        // Excel rejects as corrupt.
+        self.widths
+            .end_row(&mut self.ws, row, self.heights && !last)
+    }
+
+    /// Finishes the page after its `rows` data rows: autofilter (if pending), widths and
+    /// print setup.
+    pub fn close(mut self, rows: u32) -> Result<Worksheet, XlsxError> {
+        if self.filter_pending {
+            self.ws
+                .autofilter(0, 0, rows, self.columns.saturating_sub(1))?;
+        }
+        self.widths.apply(&mut self.ws)?;
+        print_setup(&mut self.ws, true)?;
+        Ok(self.ws)
+    }
+}
+
 /// Writes `total` rows on as many pages as the limits need (at least one, possibly empty).
 /// `prepare` runs on each page before its rows (data validation, column formats) with the
 /// page's row count; `row` writes data row `r` (1-based on the page) and is called `total`
@@ -39,35 +121,20 @@ pub fn pages(
     mut prepare: impl FnMut(&mut Worksheet, u32) -> Result<(), XlsxError>,
     mut row: impl FnMut(&mut Worksheet, u32, &mut Widths) -> Result<(), XlsxError>,
 ) -> Result<Vec<Worksheet>, XlsxError> {
-    let per_page = u64::from(limits.max_rows.saturating_sub(1).max(1));
+    let per_page = u64::from(rows_per_page(limits));
     let mut out = Vec::new();
     let mut remaining = total;
     let mut index = 1u32;
     loop {
         let rows = remaining.min(per_page) as u32;
-        let mut ws = workbook.new_worksheet_with_constant_memory()?;
-        ws.set_name(page_name(layout.name, index))?;
-        table_or_filter(&mut ws, layout.headers, rows, limits)?;
-        let mut widths = Widths::wrapping(layout.headers, layout.wrap);
-        // Row heights only on table-sized pages (the writer keeps every row's options), and
-        // never on a page's last row: rust_xlsxwriter 0.102 in constant memory writes a
-        // second, duplicate <row> element for a last row that has options, which Excel
-        // rejects as corrupt.
-        let set_heights = rows <= limits.table_rows;
-        let styling = if set_heights {
-            Styling::Columns
-        } else {
-            Styling::Bare
-        };
-        widths.style_columns(&mut ws, layout.typed, styling)?;
-        prepare(&mut ws, rows)?;
+        let mut page = Page::open(workbook, layout, index, Some(rows), limits)?;
+        prepare(&mut page.ws, rows)?;
         for r in 1..=rows {
-            row(&mut ws, r, &mut widths)?;
-            widths.end_row(&mut ws, r, set_heights && r < rows)?;
+            let (ws, widths) = page.parts();
+            row(ws, r, widths)?;
+            page.end_row(r, r == rows)?;
         }
-        widths.apply(&mut ws)?;
-        print_setup(&mut ws, true)?;
-        out.push(ws);
+        out.push(page.close(rows)?);
         remaining -= u64::from(rows);
         index += 1;
         if remaining == 0 {

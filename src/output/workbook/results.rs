@@ -1,14 +1,14 @@
-//! The Results sheet(s): the whole tested population, streamed from the results file in
-//! constant memory, continuing on "Results 2", "Results 3", ... past the row limit. Non-PASS
-//! lines are copied to the findings spill on the way (see [`super::findings`]).
+//! The Results sheet(s): the whole tested population, one row per result in results order,
+//! streamed as the results arrive (see [`super::stream`]), continuing on "Results 2",
+//! "Results 3", ... past the row limit.
 
-use super::cells::{Limits, text};
-use super::findings::FindingSpill;
-use super::paged::{Layout, pages};
+use super::cells::Limits;
+use super::paged::Layout;
+use super::spill::CellRef;
+use super::stream::StreamedSheet;
+use crate::checks::CheckResult;
+use crate::exceptions::ExceptionNote;
 use crate::output::jsonl::ResultRecord;
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
-use std::io::BufRead;
-use std::path::Path;
 
 /// Results sheet columns.
 pub const HEADERS: [&str; 13] = [
@@ -27,84 +27,136 @@ pub const HEADERS: [&str; 13] = [
     "Change",
 ];
 
-/// The Exception cell of a result: the approved exception in one line, or empty.
-pub fn exception_text(r: &ResultRecord) -> String {
-    r.exception
-        .as_ref()
-        .map(|e| e.describe())
-        .unwrap_or_default()
+/// One result as the workbook shows it, borrowed from a result of this run or a line read back
+/// from a results file.
+#[derive(Debug, Clone, Copy)]
+pub struct ResultView<'a> {
+    /// Account.
+    pub account_id: &'a str,
+    /// Check ID.
+    pub check_id: &'a str,
+    /// Resource.
+    pub resource_arn: &'a str,
+    /// Credential, or empty.
+    pub credential: &'a str,
+    /// Status.
+    pub status: &'a str,
+    /// Severity.
+    pub severity: &'a str,
+    /// Reason.
+    pub reason: &'a str,
+    /// Evidence values.
+    pub evidence: &'a str,
+    /// Source file, SHA-256 and location (empty without a source).
+    pub source: (&'a str, &'a str, &'a str),
+    /// The approved exception, if one applies.
+    pub exception: Option<&'a ExceptionNote>,
+    /// `new`, `unchanged` or `changed` against a baseline.
+    pub change: Option<&'a str>,
+    /// The baseline's status of a changed result.
+    pub previous_status: Option<&'a str>,
 }
 
-/// The Change cell of a result: `new`, `unchanged`, `changed (was FAIL)`, or empty.
-pub fn change_text(r: &ResultRecord) -> String {
-    match (r.change.as_deref(), r.previous_status.as_deref()) {
-        (Some("changed"), Some(previous)) => format!("changed (was {previous})"),
-        (Some(c), _) => c.to_string(),
-        (None, _) => String::new(),
+impl<'a> From<&'a CheckResult> for ResultView<'a> {
+    fn from(r: &'a CheckResult) -> Self {
+        ResultView {
+            account_id: &r.account_id,
+            check_id: r.check_id,
+            resource_arn: &r.resource_arn,
+            credential: r.credential.unwrap_or(""),
+            status: r.status.as_str(),
+            severity: r.severity.as_str(),
+            reason: &r.reason,
+            evidence: &r.evidence,
+            source: r.source.as_ref().map_or(("", "", ""), |s| {
+                (&*s.file, &*s.sha256, s.location.as_str())
+            }),
+            exception: r.exception.as_ref(),
+            change: r.change,
+            previous_status: r.previous_status.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a ResultRecord> for ResultView<'a> {
+    fn from(r: &'a ResultRecord) -> Self {
+        ResultView {
+            account_id: &r.account_id,
+            check_id: &r.check_id,
+            resource_arn: &r.resource_arn,
+            credential: r.credential.as_deref().unwrap_or(""),
+            status: &r.status,
+            severity: &r.severity,
+            reason: &r.reason,
+            evidence: &r.evidence,
+            source: r.source.as_ref().map_or(("", "", ""), |s| {
+                (s.file.as_str(), s.sha256.as_str(), s.location.as_str())
+            }),
+            exception: r.exception.as_ref(),
+            change: r.change.as_deref(),
+            previous_status: r.previous_status.as_deref(),
+        }
+    }
+}
+
+impl ResultView<'_> {
+    /// The Exception cell: the approved exception in one line, or empty.
+    pub fn exception_text(&self) -> String {
+        self.exception.map(|e| e.describe()).unwrap_or_default()
+    }
+
+    /// The Change cell: `new`, `unchanged`, `changed (was FAIL)`, or empty.
+    pub fn change_text(&self) -> String {
+        match (self.change, self.previous_status) {
+            (Some("changed"), Some(previous)) => format!("changed (was {previous})"),
+            (Some(c), _) => c.to_string(),
+            (None, _) => String::new(),
+        }
+    }
+
+    /// Whether the result is a finding (not PASS).
+    pub fn is_finding(&self) -> bool {
+        self.status != "PASS"
     }
 }
 
 /// Parses one line of the results file.
-pub fn parse_line(line: &str) -> Result<ResultRecord, XlsxError> {
-    serde_json::from_str(line)
-        .map_err(|e| XlsxError::ParameterError(format!("results file unreadable: {e}")))
+pub fn parse_line(line: &str) -> Result<ResultRecord, rust_xlsxwriter::XlsxError> {
+    serde_json::from_str(line).map_err(|e| {
+        rust_xlsxwriter::XlsxError::ParameterError(format!("results file unreadable: {e}"))
+    })
 }
 
-/// Builds the results sheets from `total` lines of the results file, and fills `findings`
-/// with its non-PASS lines.
-pub fn sheets(
-    workbook: &mut Workbook,
-    jsonl: &Path,
-    total: u64,
-    limits: &Limits,
-    findings: &mut FindingSpill,
-) -> Result<Vec<Worksheet>, XlsxError> {
-    let file = std::fs::File::open(jsonl)?;
-    let mut lines = std::io::BufReader::with_capacity(1 << 16, file).lines();
-    let sheets = pages(
-        workbook,
-        &Layout {
+/// The Results sheet, empty, ready to take rows.
+pub fn sheet(limits: &Limits) -> std::io::Result<StreamedSheet> {
+    StreamedSheet::new(
+        Layout {
             name: "Results",
             headers: &HEADERS,
             wrap: &[6, 7, 11],
             typed: &[],
         },
-        total,
-        limits,
-        |_, _| Ok(()),
-        |ws, row, w| {
-            let line = lines
-                .next()
-                .ok_or_else(|| XlsxError::ParameterError("results file ended early".into()))??;
-            let r = parse_line(&line)?;
-            let (file, sha, loc) = match &r.source {
-                Some(s) => (s.file.as_str(), s.sha256.as_str(), s.location.as_str()),
-                None => ("", "", ""),
-            };
-            let (exception, change) = (exception_text(&r), change_text(&r));
-            let cells = [
-                r.account_id.as_str(),
-                &r.check_id,
-                &r.resource_arn,
-                r.credential.as_deref().unwrap_or(""),
-                &r.status,
-                &r.severity,
-                &r.reason,
-                &r.evidence,
-                file,
-                sha,
-                loc,
-                &exception,
-                &change,
-            ];
-            for (col, value) in cells.iter().enumerate() {
-                text(ws, row, col as u16, value, w)?;
-            }
-            if r.status != "PASS" {
-                findings.push(&r.severity, &line)?;
-            }
-            Ok(())
-        },
-    )?;
-    Ok(sheets)
+        *limits,
+    )
+}
+
+/// Calls `write` with the Results row of `r`.
+pub fn with_row<T>(r: &ResultView<'_>, write: impl FnOnce(&[CellRef<'_>]) -> T) -> T {
+    let (file, sha, location) = r.source;
+    let (exception, change) = (r.exception_text(), r.change_text());
+    write(&[
+        CellRef::Text(r.account_id),
+        CellRef::Text(r.check_id),
+        CellRef::Text(r.resource_arn),
+        CellRef::Text(r.credential),
+        CellRef::Text(r.status),
+        CellRef::Text(r.severity),
+        CellRef::Text(r.reason),
+        CellRef::Text(r.evidence),
+        CellRef::Text(file),
+        CellRef::Text(sha),
+        CellRef::Text(location),
+        CellRef::Text(&exception),
+        CellRef::Text(&change),
+    ])
 }
