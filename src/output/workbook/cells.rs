@@ -216,19 +216,15 @@ impl Widths {
     }
 
     /// The format a cell of `kind` in `col` must carry itself: none when its column's format
-    /// already fits.
+    /// already fits. Text never needs one on a styled page (a typed column's format shows text
+    /// as it is), so rows of declared kinds register no format while they are written: pages
+    /// can then be filled on another thread without changing the workbook's format order.
     fn own_format(&self, col: u16, kind: Kind) -> Option<&Format> {
         let column = self.kinds.get(usize::from(col)).copied();
-        let styled_column = match self.styling {
-            Styling::PerCell => false,
-            Styling::Columns => true,
-            Styling::Bare => kind != Kind::Text,
-        };
-        if styled_column && column == Some(kind) {
+        if self.styling != Styling::PerCell && (kind == Kind::Text || column == Some(kind)) {
             return None;
         }
         match kind {
-            Kind::Text if self.styling == Styling::Bare => None,
             Kind::Text if self.is_wrapped(col) => Some(&self.wrapped),
             Kind::Text => Some(&self.plain),
             Kind::Date => Some(&self.date),

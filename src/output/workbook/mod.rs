@@ -149,16 +149,39 @@ impl WorkbookWriter {
 
         let cover = cover::sheet(record)?;
         let summary = summary::sheets(&mut workbook, record, limits)?;
-        let results = results.finish(&mut workbook)?;
-        let findings = findings::sheets(&mut workbook, findings, limits)?;
-        let changes = workflow_sheets::changes(&mut workbook, record, results_jsonl, limits)?;
-        let exceptions = workflow_sheets::exceptions(&mut workbook, record, limits)?;
-        let mut evidence_pages = Vec::new();
-        for sheet in evidence {
-            evidence_pages.extend(sheet.finish(&mut workbook)?);
+        // The streamed sheets' last pages (rows held back while they could still be tables)
+        // are filled on a helper thread while this one writes the findings and the rest.
+        let mut streamed: Vec<stream::StreamedSheet> =
+            std::iter::once(results).chain(evidence).collect();
+        for sheet in &mut streamed {
+            sheet.close(&mut workbook)?;
         }
-        let inputs = inputs::sheets(&mut workbook, record, limits)?;
-        let checks = checks_sheet::sheets(&mut workbook, limits)?;
+        let (streamed, findings, changes, exceptions, inputs, checks) =
+            std::thread::scope(|scope| {
+                let helper = scope.spawn(move || {
+                    streamed
+                        .into_iter()
+                        .map(stream::StreamedSheet::write_held)
+                        .collect::<Result<Vec<_>, XlsxError>>()
+                });
+                let findings = findings::sheets(&mut workbook, findings, limits);
+                let changes =
+                    workflow_sheets::changes(&mut workbook, record, results_jsonl, limits);
+                let exceptions = workflow_sheets::exceptions(&mut workbook, record, limits);
+                let inputs = inputs::sheets(&mut workbook, record, limits);
+                let checks = checks_sheet::sheets(&mut workbook, limits);
+                let streamed = helper.join().unwrap_or_else(|_| {
+                    Err(XlsxError::ParameterError(
+                        "the workbook's helper thread failed".into(),
+                    ))
+                });
+                (streamed, findings, changes, exceptions, inputs, checks)
+            });
+        let mut streamed = streamed?.into_iter();
+        let results = streamed.next().unwrap_or_default();
+        let evidence_pages: Vec<_> = streamed.flatten().collect();
+        let (findings, changes, exceptions) = (findings?, changes?, exceptions?);
+        let (inputs, checks) = (inputs?, checks?);
 
         workbook.push_worksheet(cover.sheet);
         for ws in summary

@@ -97,19 +97,30 @@ impl StreamedSheet {
         Ok(())
     }
 
-    /// Finishes the sheet: the open page is closed, held-back rows become a table page, and
-    /// a sheet without rows gets one empty table page.
-    pub fn finish(mut self, workbook: &mut Workbook) -> Result<Vec<Worksheet>, XlsxError> {
+    /// Ends the sheet's streaming: the open page is closed, and the last page, for the rows
+    /// held back (or an empty table for a sheet without rows), is opened as a table. Runs on
+    /// the thread that owns the workbook; [`StreamedSheet::write_held`] then fills the page and
+    /// may run on another.
+    pub fn close(&mut self, workbook: &mut Workbook) -> Result<(), XlsxError> {
         self.close_open()?;
         if self.held.rows() > 0 || self.done.is_empty() {
             let count = self.held.rows() as u32;
-            let mut page = Page::open(
+            let page = Page::open(
                 workbook,
                 &self.layout,
                 self.page_index(),
                 Some(count),
                 &self.limits,
             )?;
+            self.open = Some((page, count));
+        }
+        Ok(())
+    }
+
+    /// Writes the held-back rows on the page [`StreamedSheet::close`] opened and returns every
+    /// page of the sheet.
+    pub fn write_held(mut self) -> Result<Vec<Worksheet>, XlsxError> {
+        if let Some((mut page, count)) = self.open.take() {
             let mut held = self.held.drain()?;
             let mut rows = 0;
             while let Some(row) = held.next_row()? {
