@@ -1,11 +1,13 @@
 //! The benchmark floor: the unavoidable work of an audit, without the audit. Reads every file
 //! under DIR, hashes it (SHA-256), fully tokenizes JSON (`serde::de::IgnoredAny`) and iterates
-//! CSV records, then writes ROWS rows x COLS columns of text with rust_xlsxwriter in the same
-//! settings as the tool (constant memory, zip level 3) and ROWS lines of JSONL.
+//! CSV records, then writes ROWS rows x COLS columns of text, CHARS characters a cell, with
+//! rust_xlsxwriter in the same settings as the tool (constant memory, zip level 3) and ROWS
+//! lines of JSONL.
 //!
-//! `cargo run --release --example floor -- DIR ROWS COLS OUT_DIR [THREADS]`
+//! `cargo run --release --example floor -- DIR ROWS COLS CHARS OUT_DIR [THREADS]`
 //! `cargo run --release --example floor -- --count-rows WORKBOOK.xlsx` prints the rows of a
-//! workbook (all sheets) and its filled cells a row, to size the floor like the tool's output.
+//! workbook (all sheets), its filled cells a row and the characters of a filled cell, to size
+//! the floor like the tool's output.
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -47,24 +49,48 @@ fn read_one(path: &Path) -> usize {
     records + usize::from(digest[0])
 }
 
+/// The text of floor cell (`row`, `col`): an ARN and words that change with the row, cut or
+/// continued to `chars` characters.
+fn cell_text(row: u32, col: u16, chars: usize) -> String {
+    let mut text = format!("arn:aws:iam::123456789012:user/u{row} c{col}");
+    while text.len() < chars {
+        text.push_str(&format!(
+            " console user u{row} has no MFA device; password last used 2025-0{}-1{} ({col})",
+            row % 9 + 1,
+            row % 10
+        ));
+    }
+    text.truncate(chars);
+    text
+}
+
 fn count_rows(workbook: &Path) {
     use calamine::{Reader, Xlsx, open_workbook};
     let mut wb: Xlsx<_> = open_workbook(workbook).expect("open workbook");
-    let (mut rows, mut cells) = (0usize, 0usize);
+    let (mut rows, mut cells, mut chars) = (0usize, 0usize, 0usize);
     for name in wb.sheet_names().to_vec() {
         if let Ok(range) = wb.worksheet_range(&name) {
             rows += range.height();
-            cells += range
-                .used_cells()
-                .filter(|(_, _, c)| {
-                    !matches!(c, calamine::Data::Empty)
-                        && !matches!(c, calamine::Data::String(s) if s.is_empty())
-                })
-                .count();
+            for (_, _, c) in range.used_cells() {
+                let len = match c {
+                    calamine::Data::Empty => 0,
+                    calamine::Data::String(s) => s.chars().count(),
+                    other => other.to_string().chars().count(),
+                };
+                if len > 0 {
+                    cells += 1;
+                    chars += len;
+                }
+            }
         }
     }
-    // Rows, and the average number of filled cells a row, rounded up.
-    println!("{rows} {}", cells.div_ceil(rows.max(1)));
+    // Rows, the average number of filled cells a row (rounded up) and the average characters
+    // of a filled cell (rounded).
+    println!(
+        "{rows} {} {}",
+        cells.div_ceil(rows.max(1)),
+        (chars + cells / 2) / cells.max(1)
+    );
 }
 
 fn main() {
@@ -73,12 +99,15 @@ fn main() {
         count_rows(Path::new(&args[1]));
         return;
     }
-    let [dir, rows, cols, out, rest @ ..] = args.as_slice() else {
-        eprintln!("usage: floor DIR ROWS COLS OUT_DIR [THREADS] | floor --count-rows WORKBOOK");
+    let [dir, rows, cols, chars, out, rest @ ..] = args.as_slice() else {
+        eprintln!(
+            "usage: floor DIR ROWS COLS CHARS OUT_DIR [THREADS] | floor --count-rows WORKBOOK"
+        );
         std::process::exit(2);
     };
     let rows: u32 = rows.parse().expect("ROWS");
     let cols: u16 = cols.parse().expect("COLS");
+    let chars: usize = chars.parse().expect("CHARS");
     let threads: usize = rest.first().map_or(2, |t| t.parse().expect("THREADS"));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -101,8 +130,7 @@ fn main() {
         let n = (rows - written).min(1_048_575);
         for r in 0..n {
             for c in 0..cols {
-                ws.write_string(r, c, format!("arn:aws:iam::123456789012:user/u{r} c{c}"))
-                    .expect("cell");
+                ws.write_string(r, c, cell_text(r, c, chars)).expect("cell");
             }
         }
         workbook.push_worksheet(ws);
