@@ -87,7 +87,8 @@ pub struct AuditArgs {
     /// Compare with a previous run's results (JSONL) or workbook (.xlsx): new, changed, resolved.
     #[arg(long, value_name = "PREVIOUS")]
     pub baseline: Option<PathBuf>,
-    /// Worker threads (default: all cores).
+    /// Threads that read and check accounts (default: all cores); the workbook is written by
+    /// one more.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
     /// Leave out unreadable exports (their accounts get NOT_DETERMINABLE rows) instead of failing.

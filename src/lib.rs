@@ -38,4 +38,5 @@ pub mod policy;
 pub mod progress;
 pub mod scan;
 pub mod source;
+pub mod threads;
 pub mod timestamp;

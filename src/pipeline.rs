@@ -133,6 +133,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
+        .start_handler(|_| crate::threads::lower_worker_priority())
         .build()
         .map_err(|e| output_error(&opts.output, &e))?;
 
