@@ -10,7 +10,6 @@
 
 use super::cells::{Limits, date_format, text};
 use super::paged::{Layout, pages};
-use super::results::ResultView;
 use super::spill::{CellRef, RowSpill};
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Workbook,
@@ -74,27 +73,10 @@ impl FindingSpill {
         Ok(FindingSpill { by_severity })
     }
 
-    /// Keeps one finding under its severity: the cells of its row that come from the result
-    /// (the check's title and remediation are added when the sheet is written).
-    pub fn push(&mut self, r: &ResultView<'_>) -> std::io::Result<()> {
-        let i = severity_rank(r.severity);
-        let (file, sha, location) = r.source;
-        let (exception, change) = (r.exception_text(), r.change_text());
-        self.by_severity[i].push(&[
-            CellRef::Text(r.severity),
-            CellRef::Text(r.account_id),
-            CellRef::Text(r.check_id),
-            CellRef::Text(r.resource_arn),
-            CellRef::Text(r.credential),
-            CellRef::Text(r.status),
-            CellRef::Text(r.reason),
-            CellRef::Text(r.evidence),
-            CellRef::Text(file),
-            CellRef::Text(sha.get(..SHA_PREFIX).unwrap_or(sha)),
-            CellRef::Text(location),
-            CellRef::Text(&exception),
-            CellRef::Text(&change),
-        ])
+    /// Keeps one finding under its severity, as its Results row (the Findings sheet reorders
+    /// it and adds the check's title and remediation when it is written).
+    pub fn push(&mut self, severity: &str, results_row: &[CellRef<'_>]) -> std::io::Result<()> {
+        self.by_severity[severity_rank(severity)].push(results_row)
     }
 
     /// Findings so far.
@@ -177,13 +159,14 @@ pub fn sheets(
                     "findings spill ended early".into(),
                 ));
             };
+            // The Results row: see results::HEADERS.
             let [
-                severity,
                 account,
                 check_id,
                 resource,
                 credential,
                 status,
+                severity,
                 reason,
                 evidence,
                 file,
@@ -210,7 +193,7 @@ pub fn sheets(
                 text_of(evidence),
                 check.map_or("", |m| m.remediation),
                 text_of(file),
-                text_of(sha),
+                text_of(sha).get(..SHA_PREFIX).unwrap_or(text_of(sha)),
                 text_of(location),
                 text_of(exception),
                 text_of(change),

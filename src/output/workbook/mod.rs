@@ -73,13 +73,18 @@ impl WorkbookWriter {
     /// is not a PASS.
     pub fn result(&mut self, r: ResultView<'_>) -> Result<(), XlsxError> {
         let Self {
-            workbook, results, ..
+            workbook,
+            results,
+            findings,
+            ..
         } = self;
-        results::with_row(&r, |cells| results.push(workbook, cells))?;
-        if r.is_finding() {
-            self.findings.push(&r)?;
-        }
-        Ok(())
+        results::with_row(&r, |cells| {
+            results.push(workbook, cells)?;
+            if r.is_finding() {
+                findings.push(r.severity, cells)?;
+            }
+            Ok(())
+        })
     }
 
     /// Adds one account's results, in order.
