@@ -251,3 +251,35 @@ fn a_sheet_that_passes_the_table_limit_mid_page_gets_an_autofilter_over_all_its_
     // The findings (5, known before their sheet is written) pass the limit too.
     assert!(sheet_xml(&xlsx, "Findings").contains("<autoFilter ref=\"A1:S6\""));
 }
+
+#[test]
+fn pages_no_bigger_than_a_table_are_all_tables() {
+    let dir = scratch("workbook-limits-small-pages");
+    // 2 data rows a page, tables up to 5 rows: every page fills before it could pass the
+    // table limit, so each is a table, written as soon as it is full.
+    let xlsx = build(
+        &dir,
+        Limits {
+            max_rows: 3,
+            table_rows: 5,
+        },
+    );
+    let pages: Vec<String> = sheet_names(&xlsx)
+        .into_iter()
+        .filter(|n| n.starts_with("Results"))
+        .collect();
+    assert_eq!(pages.len(), RESULTS.div_ceil(2));
+    let mut resources = Vec::new();
+    for name in &pages {
+        let xml = sheet_xml(&xlsx, name);
+        assert!(xml.contains("<tablePart "), "{name} is a table");
+        assert!(!xml.contains("<autoFilter "), "{name}");
+        let rows = data_rows(&sheet(&xlsx, name));
+        assert!(rows.len() <= 2, "{name}: {} rows", rows.len());
+        resources.extend(rows.into_iter().map(|r| r[2].clone()));
+    }
+    let want: Vec<String> = (0..RESULTS)
+        .map(|i| format!("arn:aws:iam::000011112222:user/u{i:02}"))
+        .collect();
+    assert_eq!(resources, want);
+}

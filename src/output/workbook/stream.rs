@@ -66,7 +66,14 @@ impl StreamedSheet {
             return Ok(());
         }
         self.held.push(cells)?;
-        if self.held.rows() > u64::from(self.limits.table_rows) {
+        let held = self.held.rows();
+        let table_rows = u64::from(self.limits.table_rows);
+        if held == u64::from(rows_per_page(&self.limits)) && held <= table_rows {
+            // A full page within the table limit (only with limits where a page is no bigger
+            // than a table): a table, written now.
+            self.close(workbook)?;
+            self.fill_held()?;
+        } else if held > table_rows {
             // Past the table limit: this page becomes an autofilter page, written from now on.
             let mut page = Page::open(
                 workbook,
@@ -120,6 +127,13 @@ impl StreamedSheet {
     /// Writes the held-back rows on the page [`StreamedSheet::close`] opened and returns every
     /// page of the sheet.
     pub fn write_held(mut self) -> Result<Vec<Worksheet>, XlsxError> {
+        self.fill_held()?;
+        Ok(self.done)
+    }
+
+    /// Writes the held-back rows on the table page [`StreamedSheet::close`] opened, and
+    /// finishes it.
+    fn fill_held(&mut self) -> Result<(), XlsxError> {
         if let Some((mut page, count)) = self.open.take() {
             let mut held = self.held.drain()?;
             let mut rows = 0;
@@ -130,7 +144,7 @@ impl StreamedSheet {
             }
             self.done.push(page.close(rows)?);
         }
-        Ok(self.done)
+        Ok(())
     }
 }
 
