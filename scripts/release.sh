@@ -184,7 +184,7 @@ ship() {
     made+=("$2 ($(du -h "$out/$2" | cut -f1), built in ${build_seconds}s)")
 }
 
-# smoke LABEL COMMAND...: --version and an audit of samples/ must succeed.
+# smoke LABEL COMMAND...: --version and an audit of samples/2025-Q2 must succeed.
 smoke() {
     local label=$1
     shift
@@ -193,7 +193,7 @@ smoke() {
         say "SMOKE TEST FAILED $label --version: $version_out $(tail -n 5 "$work/smoke-$label.err")"
         return 1
     fi
-    if ! "$@" audit "$root/samples" -o "$work/smoke-$label.xlsx" > "$work/smoke-$label.log" 2>&1; then
+    if ! "$@" audit "$root/samples/2025-Q2" -o "$work/smoke-$label.xlsx" > "$work/smoke-$label.log" 2>&1; then
         say "SMOKE TEST FAILED $label audit samples: $(tail -n 5 "$work/smoke-$label.log")"
         return 1
     fi

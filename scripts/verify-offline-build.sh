@@ -9,7 +9,8 @@
 #     unshare -n -- cargo build --release --offline --locked
 # (a network namespace with no interface: needs root or unprivileged user namespaces; without
 # unshare the build still runs offline but the script says the network was not unplugged).
-# Then runs the binary: --version (must name the tarball's commit) and an audit of samples/.
+# Then runs the binary: --version (must name the tarball's commit) and an audit of
+# samples/2025-Q2 (the quick start's run).
 # --keep leaves the folder for inspection.
 set -euo pipefail
 
@@ -67,6 +68,6 @@ version_line=$("$bin" --version)
 echo "verify-offline-build.sh: $version_line"
 [[ $version_line == *"commit ${commit:0:12}, built from the vendored source tarball"* ]] ||
     die "--version does not name the tarball's commit ${commit:0:12}"
-"$bin" audit "$src/samples" -o "$work/audit.xlsx" --quiet
+"$bin" audit "$src/samples/2025-Q2" -o "$work/audit.xlsx" --quiet
 echo "verify-offline-build.sh: OK: offline build in ${seconds}s ($network), binary $(du -h "$bin" | cut -f1), sample audit written"
 [[ $keep -eq 0 ]] || echo "verify-offline-build.sh: kept $work"
