@@ -357,7 +357,9 @@ pub fn meta_path(results: &std::path::Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn read_org_accounts(path: &std::path::Path) -> Result<OrgAccounts, RunError> {
+/// A file given by option (`--org-accounts`, `--exceptions`): its reference (path as given,
+/// SHA-256) and its text.
+fn read_option_file(path: &std::path::Path) -> Result<(crate::source::FileRef, String), RunError> {
     let bytes = std::fs::read(path).map_err(|e| RunError::Path {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -367,7 +369,12 @@ fn read_org_accounts(path: &std::path::Path) -> Result<OrgAccounts, RunError> {
         file: display.as_str().into(),
         sha256: crate::scan::sha256_hex(&bytes).into(),
     };
-    let text = crate::scan::decode_text(&bytes, &file)?;
+    let text = crate::scan::decode_text(&bytes, &file)?.into_owned();
+    Ok((file, text))
+}
+
+fn read_org_accounts(path: &std::path::Path) -> Result<OrgAccounts, RunError> {
+    let (file, text) = read_option_file(path)?;
     let mut org = OrgAccounts::default();
     crate::input::evidence::org_accounts(&text, &file, &mut org)?;
     Ok(org)
@@ -501,16 +508,7 @@ fn annotate(
 }
 
 fn read_exceptions(path: &std::path::Path) -> Result<crate::exceptions::Exceptions, RunError> {
-    let bytes = std::fs::read(path).map_err(|e| RunError::Path {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    let display = path.display().to_string();
-    let file = crate::source::FileRef {
-        file: display.as_str().into(),
-        sha256: crate::scan::sha256_hex(&bytes).into(),
-    };
-    let text = crate::scan::decode_text(&bytes, &file)?;
+    let (file, text) = read_option_file(path)?;
     Ok(crate::exceptions::Exceptions::parse(&text, &file)?)
 }
 

@@ -11,6 +11,16 @@ fn samples() -> PathBuf {
     if q2.is_dir() { q2 } else { root }
 }
 
+/// Runs `report --from-results PARTS... -o OUT EXTRA...`: exit code and stderr.
+fn report(parts: &[&Path], out: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args: Vec<&str> = vec!["report", "--from-results"];
+    args.extend(parts.iter().map(|p| p.to_str().unwrap()));
+    args.extend(["-o", out.to_str().unwrap()]);
+    args.extend(extra);
+    let (code, _, stderr) = raw(&args);
+    (code, stderr)
+}
+
 fn run_on(paths: &[PathBuf], results: &Path, extra: &[&str]) {
     let out = results.with_extension("xlsx");
     let mut args: Vec<String> = vec!["audit".into()];
@@ -72,16 +82,7 @@ fn two_runs_merge_into_the_same_results_as_one_run() {
     run_on(&[s.join("acme-shared-services")], &b, &org_arg);
     let merged = dir.path().join("merged.jsonl");
     let out = dir.path().join("merged.xlsx");
-    let (code, _, stderr) = raw(&[
-        "report",
-        "--from-results",
-        b.to_str().unwrap(),
-        a.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--results",
-        merged.to_str().unwrap(),
-    ]);
+    let (code, stderr) = report(&[&b, &a], &out, &["--results", merged.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(verdicts(&merged), verdicts(&whole));
     let rows = sheet(&out, "Results");
@@ -118,14 +119,7 @@ fn overlapping_runs_are_refused() {
     run_on(&[s.join("acme-prod")], &a, &[]);
     run_on(&[s.join("acme-prod")], &b, &[]);
     let out = dir.path().join("m.xlsx");
-    let (code, _, stderr) = raw(&[
-        "report",
-        "--from-results",
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let (code, stderr) = report(&[&a, &b], &out, &[]);
     assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains("account 111111111111 is also in"),
@@ -147,14 +141,7 @@ fn runs_with_other_thresholds_are_refused() {
         &["--max-unused-days", "30"],
     );
     let out = dir.path().join("m.xlsx");
-    let (code, _, stderr) = raw(&[
-        "report",
-        "--from-results",
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let (code, stderr) = report(&[&a, &b], &out, &[]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("other thresholds"), "{stderr}");
 }
@@ -164,13 +151,7 @@ fn a_results_file_without_its_sidecar_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.jsonl");
     std::fs::write(&a, "").unwrap();
-    let (code, _, stderr) = raw(&[
-        "report",
-        "--from-results",
-        a.to_str().unwrap(),
-        "-o",
-        dir.path().join("m.xlsx").to_str().unwrap(),
-    ]);
+    let (code, stderr) = report(&[&a], &dir.path().join("m.xlsx"), &[]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("a.jsonl.meta.json"), "{stderr}");
 }

@@ -31,15 +31,21 @@ fn audit_into(dir: &Path, extra: &[&str]) -> std::path::PathBuf {
     out
 }
 
+/// Runs `verify WORKBOOK DIR/in`: exit code and stderr.
+fn verify(workbook: &Path, dir: &Path) -> (i32, String) {
+    let (code, _, stderr) = raw(&[
+        "verify",
+        workbook.to_str().unwrap(),
+        dir.join("in").to_str().unwrap(),
+    ]);
+    (code, stderr)
+}
+
 #[test]
 fn a_workbook_verifies_against_its_own_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let wb = audit_into(dir.path(), &[]);
-    let (code, _, stderr) = raw(&[
-        "verify",
-        wb.to_str().unwrap(),
-        dir.path().join("in").to_str().unwrap(),
-    ]);
+    let (code, stderr) = verify(&wb, dir.path());
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("matches its inputs"), "{stderr}");
 }
@@ -52,11 +58,7 @@ fn the_recorded_options_are_used_to_re_perform() {
         dir.path(),
         &["--max-key-age-days", "1", "--as-of", "2024-06-06"],
     );
-    let (code, _, stderr) = raw(&[
-        "verify",
-        wb.to_str().unwrap(),
-        dir.path().join("in").to_str().unwrap(),
-    ]);
+    let (code, stderr) = verify(&wb, dir.path());
     assert_eq!(code, 0, "{stderr}");
 }
 
@@ -71,11 +73,7 @@ fn one_changed_input_byte_is_a_mismatch_exit_3() {
         1,
     );
     std::fs::write(&report, text).unwrap();
-    let (code, _, stderr) = raw(&[
-        "verify",
-        wb.to_str().unwrap(),
-        dir.path().join("in").to_str().unwrap(),
-    ]);
+    let (code, stderr) = verify(&wb, dir.path());
     assert_eq!(code, 3, "{stderr}");
     assert!(
         stderr.contains("input credential-report.csv changed"),
@@ -93,11 +91,7 @@ fn an_extra_input_is_a_mismatch() {
     let dir = tempfile::tempdir().unwrap();
     let wb = audit_into(dir.path(), &[]);
     std::fs::write(dir.path().join("in/notes.txt"), "not an export").unwrap();
-    let (code, _, stderr) = raw(&[
-        "verify",
-        wb.to_str().unwrap(),
-        dir.path().join("in").to_str().unwrap(),
-    ]);
+    let (code, stderr) = verify(&wb, dir.path());
     assert_eq!(code, 3, "{stderr}");
     assert!(
         stderr.contains("input notes.txt is not in the workbook's inputs"),

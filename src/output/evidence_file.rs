@@ -4,26 +4,19 @@
 
 use crate::evidence::{AccountEvidence, EvidenceSheet, Row};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-/// One evidence row with its account and sheet.
+/// One evidence row with its account and sheet: borrowed when written, owned when read.
 #[derive(Serialize, Deserialize)]
-pub struct EvidenceLine {
+pub struct EvidenceLine<'a> {
     /// The account the row belongs to.
-    pub account_id: String,
+    pub account_id: Cow<'a, str>,
     /// `users`, `roles` or `mfa_policies`.
-    pub sheet: String,
+    pub sheet: Cow<'a, str>,
     /// The row's cells.
-    pub row: Row,
-}
-
-/// [`EvidenceLine`], borrowed, for writing.
-#[derive(Serialize)]
-struct LineRef<'a> {
-    account_id: &'a str,
-    sheet: &'a str,
-    row: &'a Row,
+    pub row: Cow<'a, Row>,
 }
 
 /// The sidecar's path beside a results file.
@@ -50,10 +43,10 @@ pub fn write_account(
 ) -> std::io::Result<()> {
     for sheet in EvidenceSheet::ALL {
         for row in evidence.rows(sheet) {
-            let line = LineRef {
-                account_id,
-                sheet: sheet_key(sheet),
-                row,
+            let line = EvidenceLine {
+                account_id: Cow::Borrowed(account_id),
+                sheet: Cow::Borrowed(sheet_key(sheet)),
+                row: Cow::Borrowed(row),
             };
             serde_json::to_writer(&mut *out, &line)?;
             out.write_all(b"\n")?;
@@ -75,7 +68,7 @@ pub fn sheet_rows(
             Err(e) => return Some(Err(e)),
         };
         match serde_json::from_str::<EvidenceLine>(&line) {
-            Ok(e) if e.sheet == key => Some(Ok((e.account_id, e.row))),
+            Ok(e) if e.sheet == key => Some(Ok((e.account_id.into_owned(), e.row.into_owned()))),
             Ok(_) => None,
             Err(e) => Some(Err(std::io::Error::other(e))),
         }
