@@ -9,14 +9,14 @@
 // Each fuzz target uses one of the entry points below.
 #![allow(dead_code)]
 
-use iam_evidence::error::InputError;
 use iam_evidence::input::authorization;
 use iam_evidence::input::classify::{FileKind, classify};
 use iam_evidence::input::credential_csv::{self, LocationStyle};
+use iam_evidence::input::credential_report::parse_credential_report;
 use iam_evidence::policy::{self, Context, Policy, PolicyError};
-use iam_evidence::scan::parse_credential_report;
-use iam_evidence::source::FileRef;
-use iam_evidence::timestamp;
+use iam_evidence::primitives::error::InputError;
+use iam_evidence::primitives::source::FileRef;
+use iam_evidence::primitives::timestamp;
 use std::io::Write;
 
 /// The file name every reader is given; errors must name it.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// Offline audit of AWS IAM exports into an audit-ready Excel workpaper.
 #[derive(Debug, Parser)]
-#[command(name = "iam-evidence", version = crate::commands::VERSION_LINE, about, long_about = None)]
+#[command(name = "iam-evidence", version = crate::primitives::version::VERSION_LINE, about, long_about = None)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -131,5 +131,5 @@ pub enum CatalogueFormat {
 }
 
 fn parse_as_of(text: &str) -> Result<time::Date, String> {
-    crate::asof::parse_date_option(text)
+    crate::primitives::asof::parse_date_option(text)
 }

@@ -1,10 +1,16 @@
 //! iam-evidence: offline audit of AWS IAM exports into an audit-ready workpaper.
 //!
-//! Data flows one way: [`discover`] walks the inputs, [`scan`] hashes and classifies each file
-//! by content and finds its account, [`plan`] groups files into accounts, [`load`] parses one
-//! account into the typed [`model`], [`checks`] turn an account into results, and [`output`]
-//! writes the results file and the workbook in a stable order. [`pipeline`] runs the stages.
-
+//! Data flows one way, and the folders show it:
+//!
+//! - [`stages`]: discover the inputs, scan (hash, classify by content, find the account), plan
+//!   the accounts, load one account, and the pipeline that runs them;
+//! - [`input`] reads each export form into the typed [`model`] (policies into [`policy`]);
+//! - [`checks`] turn one account into results;
+//! - [`output`] writes the results file, its sidecars and the workbook in a stable order;
+//! - [`workflow`] (exceptions, baseline) annotates results beside the pipeline;
+//! - [`commands`] are the subcommands, [`cli`] their arguments;
+//! - [`primitives`] (ARNs, timestamps, as-of, sources, digests, errors) serve every layer.
+//!
 #![cfg_attr(
     not(test),
     deny(
@@ -17,26 +23,13 @@
     )
 )]
 
-pub mod archive;
-pub mod arn;
-pub mod asof;
-pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod commands;
-pub mod discover;
-pub mod error;
-pub mod evidence;
-pub mod exceptions;
 pub mod input;
-pub mod load;
 pub mod model;
 pub mod output;
-pub mod pipeline;
-pub mod plan;
 pub mod policy;
-pub mod progress;
-pub mod scan;
-pub mod source;
-pub mod threads;
-pub mod timestamp;
+pub mod primitives;
+pub mod stages;
+pub mod workflow;

@@ -3,9 +3,9 @@
 mod common;
 use common::{audit, fixture};
 use iam_evidence::input::authorization;
-use iam_evidence::source::FileRef;
+use iam_evidence::primitives::source::FileRef;
 
-fn parse(rel: &str) -> Result<authorization::Parsed, iam_evidence::error::InputError> {
+fn parse(rel: &str) -> Result<authorization::Parsed, iam_evidence::primitives::error::InputError> {
     let text = std::fs::read_to_string(fixture(rel)).unwrap();
     let file = FileRef {
         file: rel.into(),

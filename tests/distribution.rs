@@ -62,7 +62,10 @@ fn version_line_is_what_version_prints() {
     let stdout = version_output();
     assert_eq!(
         stdout.trim_end(),
-        format!("iam-evidence {}", iam_evidence::commands::VERSION_LINE)
+        format!(
+            "iam-evidence {}",
+            iam_evidence::primitives::version::VERSION_LINE
+        )
     );
 }
 
@@ -84,7 +87,7 @@ fn built_in_a_git_checkout_the_commit_is_head() {
             return;
         }
     };
-    let line = iam_evidence::commands::VERSION_LINE;
+    let line = iam_evidence::primitives::version::VERSION_LINE;
     assert!(
         line.contains(&format!("commit {}", &head[..12])),
         "VERSION_LINE {line:?} does not name HEAD {head}"

@@ -167,7 +167,7 @@ fn sentinels_are_typed_not_strings() {
     use iam_evidence::input::credential_csv::{LocationStyle, parse};
     use iam_evidence::model::Dated;
     let text = std::fs::read_to_string(fixture("reports/plain.csv")).unwrap();
-    let file = iam_evidence::source::FileRef {
+    let file = iam_evidence::primitives::source::FileRef {
         file: "plain.csv".into(),
         sha256: "x".into(),
     };

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use iam_evidence::policy::{Context, Policy, parse_export_document, statement_applies};
-use iam_evidence::source::pointer_push;
+use iam_evidence::primitives::source::pointer_push;
 use serde_json::Value;
 
 fn corpus_dir() -> Option<PathBuf> {

@@ -4,11 +4,11 @@
 
 mod workbook_support;
 
-use iam_evidence::asof::AsOfRule;
 use iam_evidence::checks::Thresholds;
-use iam_evidence::evidence::{AccountEvidence, Cell, USER_HEADERS};
+use iam_evidence::output::evidence_rows::{AccountEvidence, Cell, USER_HEADERS};
 use iam_evidence::output::meta::{AccountRecord, RunOptions, RunRecord};
 use iam_evidence::output::workbook::{Limits, WorkbookWriter, parse_line};
+use iam_evidence::primitives::asof::AsOfRule;
 use std::collections::BTreeMap;
 use std::io::Write;
 use workbook_support::*;

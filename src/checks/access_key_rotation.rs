@@ -132,7 +132,7 @@ fn judge_key(key: &AccessKey, clock: Option<&Clock>, thresholds: &Thresholds) ->
     };
     let reason = format!(
         "{name} last rotated {}, {} (limit {limit})",
-        crate::timestamp::format_date(rotated),
+        crate::primitives::timestamp::format_date(rotated),
         age.phrase
     );
     (status, reason)
@@ -334,7 +334,7 @@ mod tests {
     #[test]
     fn no_as_of_is_not_determinable() {
         let mut a = alice_with_key_rotated("2024-05-01T00:00:00Z");
-        a.as_of = crate::asof::AsOf::choose(None, None, None);
+        a.as_of = crate::primitives::asof::AsOf::choose(None, None, None);
         let r = one(&a, &Thresholds::default());
         assert_eq!(r.status, Status::NotDeterminable);
         assert!(r.reason.contains("no as-of date"), "{}", r.reason);

@@ -12,13 +12,13 @@ use super::policy_sources::{canonical_entity_arn, push_unique, statement_source}
 use super::{
     CheckMeta, CheckResult, References, Severity, Status, Thresholds, missing_export, result,
 };
-use crate::arn::Arn;
 use crate::model::iam::Role;
 use crate::model::{Account, ExportKind};
 use crate::policy::{
     BaseOperator, Condition, Context, PrincipalSpec, ResourceSpec, SetQualifier, Statement, Truth,
     allow_requires_mfa, evaluate_condition, statement_applies,
 };
+use crate::primitives::arn::Arn;
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {

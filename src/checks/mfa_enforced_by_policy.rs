@@ -20,7 +20,7 @@ use crate::policy::{
     ActionSpec, Applicability, BaseOperator, Condition, Context, MFA_PRESENT_KEY, ResourceSpec,
     Statement, Truth, evaluate_condition, statement_applies,
 };
-use crate::source::SourceRef;
+use crate::primitives::source::SourceRef;
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {

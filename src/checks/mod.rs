@@ -16,7 +16,7 @@ pub mod unused_credentials;
 
 use crate::model::credential::CredentialFields;
 use crate::model::{AccessKey, Account, CredentialEntry, ExportKind};
-use crate::source::SourceRef;
+use crate::primitives::source::SourceRef;
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -110,7 +110,7 @@ pub struct CheckResult {
     pub evidence_sources: Vec<SourceRef>,
     /// The approved exception covering this (non-PASS) result, with `--exceptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub exception: Option<crate::exceptions::ExceptionNote>,
+    pub exception: Option<crate::workflow::exceptions::ExceptionNote>,
     /// `new`, `unchanged` or `changed` against the baseline, with `--baseline`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<&'static str>,
@@ -338,14 +338,14 @@ impl Clock {
         let instant = account.as_of.instant?;
         let label = match account.as_of.rule {
             // The instant is the next midnight; reasons name the date the auditor gave.
-            crate::asof::AsOfRule::Option => crate::timestamp::format_date(
+            crate::primitives::asof::AsOfRule::Option => crate::primitives::timestamp::format_date(
                 instant.checked_sub(time::Duration::DAY).unwrap_or(instant),
             ),
-            _ => crate::timestamp::format_utc(instant),
+            _ => crate::primitives::timestamp::format_utc(instant),
         };
         let evidence = format!(
             "as_of={} ({})",
-            crate::timestamp::format_utc(instant),
+            crate::primitives::timestamp::format_utc(instant),
             account.as_of.rule.describe()
         );
         Some(Clock {
@@ -363,7 +363,7 @@ impl Clock {
                 phrase: format!("dated after as-of {}, so age 0", self.label),
             };
         }
-        let days = crate::timestamp::whole_days(t, self.instant);
+        let days = crate::primitives::timestamp::whole_days(t, self.instant);
         let unit = if days == 1 { "day" } else { "days" };
         Age {
             days,
@@ -422,14 +422,14 @@ pub fn conflicting_rows(
 #[cfg(test)]
 pub(crate) mod testing {
     use super::{CheckResult, Thresholds};
-    use crate::asof::{AsOf, AsOfRule};
     use crate::model::credential::CredentialFields;
     use crate::model::iam::User;
     use crate::model::{
         AccessKey, Account, Authorization, CredentialEntry, CredentialReport, CredentialRow, Dated,
         Flag,
     };
-    use crate::source::FileRef;
+    use crate::primitives::asof::{AsOf, AsOfRule};
+    use crate::primitives::source::FileRef;
     use std::sync::Arc;
 
     /// The account every builder uses.
@@ -453,7 +453,7 @@ pub(crate) mod testing {
 
     /// A timestamp from report text (`2024-06-06T10:00:00Z`).
     pub fn at(text: &str) -> Dated {
-        match crate::timestamp::parse(text) {
+        match crate::primitives::timestamp::parse(text) {
             Some(t) => Dated::At(t),
             None => panic!("bad timestamp in test: {text}"),
         }
@@ -461,7 +461,7 @@ pub(crate) mod testing {
 
     /// `--as-of DATE` (the end of that day).
     pub fn as_of_option(date: &str) -> AsOf {
-        let d = crate::asof::parse_date_option(date).unwrap();
+        let d = crate::primitives::asof::parse_date_option(date).unwrap();
         AsOf::choose(Some(d), None, None)
     }
 

@@ -18,7 +18,7 @@ use super::{
 use crate::model::iam::{Attachment, InlinePolicy, ManagedPolicy, is_aws_managed_arn};
 use crate::model::{Account, ExportKind};
 use crate::policy::{ActionSpec, Policy, Statement, is_all_actions_pattern};
-use crate::source::SourceRef;
+use crate::primitives::source::SourceRef;
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -111,7 +111,7 @@ pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResul
             continue;
         }
         let names: Vec<String> = entities.iter().map(|(e, _)| e.clone()).collect();
-        let why = if crate::arn::Arn::parse(arn).is_some() {
+        let why = if crate::primitives::arn::Arn::parse(arn).is_some() {
             "is not in the export's Policies"
         } else {
             "has an ARN that does not parse"

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::model::iam::User;
 use crate::model::{Account, ExportKind};
-use crate::source::{SourceRef, pointer_push};
+use crate::primitives::source::{SourceRef, pointer_push};
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {

@@ -138,7 +138,7 @@ pub fn run(account: &Account, thresholds: &Thresholds, out: &mut Vec<CheckResult
 mod tests {
     use super::*;
     use crate::checks::testing::{account, run, run_with};
-    use crate::source::FileRef;
+    use crate::primitives::source::FileRef;
     use std::collections::BTreeMap;
 
     fn policy_file() -> FileRef {

@@ -11,7 +11,7 @@ use std::fmt;
 use crate::model::iam::{Attachment, Group, InlinePolicy, ManagedPolicy, User, is_aws_managed_arn};
 use crate::model::{Account, Authorization};
 use crate::policy::{Policy, Statement};
-use crate::source::SourceRef;
+use crate::primitives::source::SourceRef;
 
 /// Lookups by ARN and name over one account's authorization export (first entry wins, as in
 /// [`Authorization::policy`] and [`Authorization::group`]).
@@ -40,7 +40,7 @@ impl<'a> Index<'a> {
 /// An entity ARN with the account substituted for an `aws` account field (hand-edited files
 /// and some collectors write `arn:aws:iam::aws:user/NAME`); policy ARNs are left as they are.
 pub fn canonical_entity_arn(account: &Account, arn: &str) -> String {
-    match crate::arn::Arn::parse(arn) {
+    match crate::primitives::arn::Arn::parse(arn) {
         Some(a) if a.account == "aws" && !a.resource.starts_with("policy/") => format!(
             "arn:{}:{}::{}:{}",
             a.partition, a.service, account.id, a.resource
@@ -296,7 +296,7 @@ pub fn resolve<'a>(
     index: &Index<'a>,
     arn: &str,
 ) -> Result<(&'a ManagedPolicy, &'a Policy, &'a SourceRef), Gap> {
-    if crate::arn::Arn::parse(arn).is_none() {
+    if crate::primitives::arn::Arn::parse(arn).is_none() {
         return Err(Gap::BadArn);
     }
     let policy = index.policies.get(arn).ok_or(Gap::NotInExport)?;

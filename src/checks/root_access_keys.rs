@@ -125,11 +125,17 @@ pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResul
 fn describe(key: &AccessKey) -> String {
     let state = if key.active { "active" } else { "inactive" };
     let rotated = match key.last_rotated {
-        Dated::At(t) => format!(", last rotated {}", crate::timestamp::format_date(t)),
+        Dated::At(t) => format!(
+            ", last rotated {}",
+            crate::primitives::timestamp::format_date(t)
+        ),
         other => format!(", last rotated {}", other.describe()),
     };
     let used = match key.last_used {
-        Dated::At(t) => format!(", last used {}", crate::timestamp::format_date(t)),
+        Dated::At(t) => format!(
+            ", last used {}",
+            crate::primitives::timestamp::format_date(t)
+        ),
         Dated::NotApplicable => ", never used".to_string(),
         other => format!(", last used {}", other.describe()),
     };

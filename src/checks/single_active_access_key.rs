@@ -109,7 +109,7 @@ fn judge(account: &Account, entry: &CredentialEntry) -> Option<CheckResult> {
 /// `access_key_1 (last rotated 2024-02-03)`.
 fn describe(key: &AccessKey) -> String {
     let when = match key.last_rotated {
-        Dated::At(t) => crate::timestamp::format_date(t),
+        Dated::At(t) => crate::primitives::timestamp::format_date(t),
         other => other.describe(),
     };
     format!("{} (last rotated {when})", key.credential_name())

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::model::credential::CredentialFields;
 use crate::model::{AccessKey, Account, CredentialEntry, Dated, ExportKind, Flag};
-use crate::timestamp::format_date;
+use crate::primitives::timestamp::format_date;
 use time::OffsetDateTime;
 
 /// Metadata.
@@ -596,7 +596,7 @@ mod tests {
                 at("2024-01-01T00:00:00Z"),
             )],
         );
-        a.as_of = crate::asof::AsOf::choose(None, None, None);
+        a.as_of = crate::primitives::asof::AsOf::choose(None, None, None);
         let r = run(super::run, &a).remove(0);
         assert_eq!(r.status, Status::NotDeterminable);
         assert!(

@@ -2,7 +2,7 @@
 
 use crate::checks::Thresholds;
 use crate::cli::AuditArgs;
-use crate::pipeline::{AuditOptions, run as run_pipeline};
+use crate::stages::pipeline::{AuditOptions, run as run_pipeline};
 
 /// Runs an audit; returns the exit status (0 done, 1 input or output error).
 pub fn run(args: &AuditArgs) -> i32 {
@@ -26,7 +26,7 @@ pub fn run(args: &AuditArgs) -> i32 {
             min_password_reuse: args.min_password_reuse,
         },
         command_line: command_line(),
-        progress: crate::progress::Mode::detect(args.quiet),
+        progress: crate::stages::progress::Mode::detect(args.quiet),
         exceptions: args.exceptions.clone(),
         baseline: args.baseline.clone(),
     };

@@ -5,13 +5,13 @@
 
 use crate::checks::Status;
 use crate::cli::ReportArgs;
-use crate::error::{InputError, RunError};
 use crate::output::atomic::{AtomicFile, output_error};
 use crate::output::jsonl::ResultRecord;
 use crate::output::meta::{
     AccountRecord, InputRecord, RunOptions, RunRecord, input_digest, status_index,
 };
 use crate::output::workbook::{CellRef, WorkbookWriter};
+use crate::primitives::error::{InputError, RunError};
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -60,7 +60,7 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
     let mut accounts: BTreeMap<String, AccountRecord> = BTreeMap::new();
     let mut inputs = Vec::new();
     for path in &args.from_results {
-        let meta_path = crate::pipeline::meta_path(path);
+        let meta_path = crate::output::meta::meta_path(path);
         let text = std::fs::read_to_string(&meta_path).map_err(|e| {
             input_error(
                 &meta_path,
@@ -152,7 +152,7 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
     let accounts: Vec<AccountRecord> = accounts.into_values().collect();
     let record = RunRecord {
         tool: "iam-evidence",
-        version: crate::commands::VERSION_LINE,
+        version: crate::primitives::version::VERSION_LINE,
         command_line: std::iter::once("iam-evidence".to_string())
             .chain(std::env::args().skip(1))
             .collect::<Vec<_>>()
@@ -170,7 +170,7 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
     book.finish(workbook.temp_path(), &record, &merged_path)
         .map_err(|e| output_error(&args.output, &e))?;
     if let (Some(mut f), Some(p)) = (results_out, &args.results) {
-        let mut meta = AtomicFile::create(&crate::pipeline::meta_path(p))?;
+        let mut meta = AtomicFile::create(&crate::output::meta::meta_path(p))?;
         let json = serde_json::to_vec_pretty(&record).map_err(|e| output_error(p, &e))?;
         meta.file()
             .write_all(&json)
@@ -234,8 +234,8 @@ fn merge_evidence(
     quiet: bool,
     book: &mut WorkbookWriter,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
-    use crate::evidence::EvidenceSheet;
-    use crate::output::evidence_file::{path_for, sheet_rows};
+    use crate::output::evidence_jsonl::{path_for, sheet_rows};
+    use crate::output::evidence_rows::EvidenceSheet;
     let sidecars: Vec<PathBuf> = parts
         .iter()
         .map(|p| path_for(p))

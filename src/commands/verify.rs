@@ -4,9 +4,9 @@
 //! cannot be read, 2 for bad usage.
 
 use crate::cli::VerifyArgs;
-use crate::error::RunError;
 use crate::output::meta::RunOptions;
-use crate::pipeline::{AuditOptions, run as run_pipeline};
+use crate::primitives::error::RunError;
+use crate::stages::pipeline::{AuditOptions, run as run_pipeline};
 use calamine::{Reader, Xlsx, open_workbook};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -57,7 +57,9 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, RunError> {
     let again = dir.path().join("re-performed.xlsx");
     let options = &recorded.options;
     let as_of = match &options.as_of {
-        Some(d) => Some(crate::asof::parse_date_option(d).map_err(|m| recorded.error(m))?),
+        Some(d) => {
+            Some(crate::primitives::asof::parse_date_option(d).map_err(|m| recorded.error(m))?)
+        }
         None => None,
     };
     run_pipeline(&AuditOptions {
@@ -70,7 +72,7 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, RunError> {
         keep_going: options.keep_going,
         thresholds: options.thresholds,
         command_line: String::new(),
-        progress: crate::progress::Mode::Quiet,
+        progress: crate::stages::progress::Mode::Quiet,
         exceptions: options.exceptions.as_ref().map(Into::into),
         baseline: options.baseline.as_ref().map(Into::into),
     })?;
@@ -163,12 +165,14 @@ struct Recorded {
 
 impl Recorded {
     fn error(&self, message: impl Into<String>) -> RunError {
-        RunError::Input(crate::error::InputError::file(&self.file, message))
+        RunError::Input(crate::primitives::error::InputError::file(
+            &self.file, message,
+        ))
     }
 
     fn read(path: &Path) -> Result<Recorded, RunError> {
         let file = path.display().to_string();
-        let err = |m: String| RunError::Input(crate::error::InputError::file(&file, m));
+        let err = |m: String| RunError::Input(crate::primitives::error::InputError::file(&file, m));
         let mut wb: Xlsx<_> =
             open_workbook(path).map_err(|e| err(format!("not a readable workbook: {e}")))?;
         let target = wb

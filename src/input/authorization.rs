@@ -2,11 +2,11 @@
 //! one page or several. Policy documents are parsed into the typed model here, once.
 
 use super::{AccountCollector, AccountKey};
-use crate::error::InputError;
 use crate::model::iam::{
     Attachment, Authorization, Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User,
 };
-use crate::source::{FileRef, pointer_push};
+use crate::primitives::error::InputError;
+use crate::primitives::source::{FileRef, pointer_push};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -184,7 +184,7 @@ impl Converter<'_> {
     }
 
     fn canonical(&self, arn: &str) -> String {
-        match (crate::arn::Arn::parse(arn), self.account) {
+        match (crate::primitives::arn::Arn::parse(arn), self.account) {
             (Some(a), Some(acct)) if a.account == "aws" && !a.resource.starts_with("policy/") => {
                 format!(
                     "arn:{}:{}::{}:{}",

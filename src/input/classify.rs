@@ -126,7 +126,7 @@ fn classify_json(text: &str, bytes: &[u8]) -> Classified {
             let whole = super::text::decode(bytes)
                 .map(|t| t.into_owned())
                 .unwrap_or_default();
-            if super::evidence::is_no_password_policy(&whole) {
+            if super::supplementary::is_no_password_policy(&whole) {
                 return Classified::Export(FileKind::PasswordPolicyNotSet);
             }
             let code = serde_json::from_str::<serde_json::Value>(&whole)

@@ -2,11 +2,11 @@
 //! typed, duplicate rows merged or flagged. Also the row parser the .xlsx reader shares.
 
 use super::{AccountCollector, AccountKey};
-use crate::error::InputError;
 use crate::model::credential::{
     AccessKey, CredentialEntry, CredentialFields, CredentialReport, CredentialRow, Dated, Flag,
 };
-use crate::source::FileRef;
+use crate::primitives::error::InputError;
+use crate::primitives::source::FileRef;
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
@@ -204,13 +204,13 @@ impl ReportBuilder {
         }
         let fields = self.fields(cells, &location)?;
         for i in self.optional_dates.clone() {
-            if let Some(t) = crate::timestamp::parse(cells[i]) {
+            if let Some(t) = crate::primitives::timestamp::parse(cells[i]) {
                 self.bump(t);
             }
         }
         self.rows += 1;
         let arn = fields.arn.clone();
-        if crate::arn::Arn::parse(&arn).is_none() {
+        if crate::primitives::arn::Arn::parse(&arn).is_none() {
             return Err(InputError::at(
                 &self.file.file,
                 format!("{location}, column arn"),
@@ -265,13 +265,15 @@ impl ReportBuilder {
                 "N/A" => Ok(Dated::NotApplicable),
                 "no_information" => Ok(Dated::NoInformation),
                 "not_supported" => Ok(Dated::NotSupported),
-                _ => crate::timestamp::parse(v).map(Dated::At).ok_or_else(|| {
-                    err(
-                        name,
-                        "an ISO 8601 timestamp, N/A, no_information or not_supported",
-                        v,
-                    )
-                }),
+                _ => crate::primitives::timestamp::parse(v)
+                    .map(Dated::At)
+                    .ok_or_else(|| {
+                        err(
+                            name,
+                            "an ISO 8601 timestamp, N/A, no_information or not_supported",
+                            v,
+                        )
+                    }),
             }
         };
         let password_enabled = match cell("password_enabled").to_ascii_lowercase().as_str() {

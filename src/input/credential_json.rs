@@ -2,8 +2,8 @@
 //! `Content` is base64 of the CSV (CLI/API) or the plain CSV text (collectors): both accepted.
 
 use super::credential_csv::{self, LocationStyle, ParsedReport};
-use crate::error::InputError;
-use crate::source::FileRef;
+use crate::primitives::error::InputError;
+use crate::primitives::source::FileRef;
 use base64::Engine;
 use serde::Deserialize;
 
@@ -34,7 +34,7 @@ pub fn parse(text: &str, file: &FileRef) -> Result<ParsedReport, InputError> {
     let generated_time = match wrapper.generated_time {
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::String(s)) => {
-            Some(crate::timestamp::parse(&s).ok_or_else(|| {
+            Some(crate::primitives::timestamp::parse(&s).ok_or_else(|| {
                 InputError::at(
                     &file.file,
                     "/GeneratedTime",

@@ -1,8 +1,8 @@
 //! A credential report re-saved by Excel as .xlsx: the first sheet holds the CSV's cells.
 
 use super::credential_csv::{LocationStyle, ParsedReport, ReportBuilder};
-use crate::error::InputError;
-use crate::source::FileRef;
+use crate::primitives::error::InputError;
+use crate::primitives::source::FileRef;
 use calamine::{Data, DataRef, Reader, Xlsx, XlsxError};
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -131,7 +131,10 @@ fn excel_serial_to_iso(serial: f64) -> String {
     let seconds = (serial * 86_400.0).round() as i64;
     epoch
         .checked_add(time::Duration::seconds(seconds))
-        .map_or_else(|| serial.to_string(), crate::timestamp::format_utc)
+        .map_or_else(
+            || serial.to_string(),
+            crate::primitives::timestamp::format_utc,
+        )
 }
 
 #[cfg(test)]

@@ -5,11 +5,12 @@ pub mod authorization;
 pub mod classify;
 pub mod credential_csv;
 pub mod credential_json;
+pub mod credential_report;
 pub mod credential_xlsx;
-pub mod evidence;
+pub mod supplementary;
 pub mod text;
 
-use crate::error::InputError;
+use crate::primitives::error::InputError;
 
 /// An account identity read from ARNs: (partition, account ID).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,7 +31,7 @@ pub struct AccountCollector {
 impl AccountCollector {
     /// Records an entity ARN seen at `location`; `aws` and empty account fields name no account.
     pub fn see(&mut self, file: &str, arn: &str, location: &str) -> Result<(), InputError> {
-        let Some(parsed) = crate::arn::Arn::parse(arn) else {
+        let Some(parsed) = crate::primitives::arn::Arn::parse(arn) else {
             return Ok(());
         };
         let Some(account) = parsed.real_account() else {

@@ -1,5 +1,22 @@
 //! Decoding file bytes to text: UTF-8 with or without BOM, UTF-16 with BOM.
 
+use crate::primitives::error::InputError;
+use crate::primitives::source::FileRef;
+
+/// Decodes a file's bytes as text, or an error naming the line of the first invalid byte.
+pub fn decode_text<'a>(
+    bytes: &'a [u8],
+    file: &FileRef,
+) -> Result<std::borrow::Cow<'a, str>, InputError> {
+    decode(bytes).map_err(|(line, offset)| {
+        InputError::at(
+            &file.file,
+            format!("line {line}"),
+            format!("expected UTF-8 text; invalid byte at offset {offset}"),
+        )
+    })
+}
+
 /// Decodes bytes as text. A UTF-8 BOM is dropped; UTF-16 (LE or BE, with BOM) is decoded.
 /// On invalid UTF-8, returns the 1-based line and the byte offset of the first bad byte.
 pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, (usize, usize)> {

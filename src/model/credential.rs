@@ -1,6 +1,6 @@
 //! The credential report, typed: sentinels are variants, not strings.
 
-use crate::source::SourceRef;
+use crate::primitives::source::SourceRef;
 use time::OffsetDateTime;
 
 /// A credential report cell that holds a timestamp or one of the report's sentinels.
@@ -28,7 +28,7 @@ impl Dated {
     /// The cell as an auditor reads it: the date, or the sentinel spelled out.
     pub fn describe(self) -> String {
         match self {
-            Dated::At(t) => crate::timestamp::format_utc(t),
+            Dated::At(t) => crate::primitives::timestamp::format_utc(t),
             Dated::NotApplicable => "N/A".into(),
             Dated::NoInformation => "no_information".into(),
             Dated::NotSupported => "not_supported".into(),

@@ -2,7 +2,7 @@
 //! with its source reference.
 
 use crate::policy::Policy;
-use crate::source::SourceRef;
+use crate::primitives::source::SourceRef;
 
 /// An inline policy embedded in a user, group or role.
 #[derive(Debug, Clone)]
@@ -128,7 +128,7 @@ impl ManagedPolicy {
 
 /// True for an AWS-managed policy ARN (account field `aws`).
 pub fn is_aws_managed_arn(arn: &str) -> bool {
-    crate::arn::Arn::parse(arn)
+    crate::primitives::arn::Arn::parse(arn)
         .is_some_and(|a| a.account == "aws" && a.resource.starts_with("policy/"))
 }
 

@@ -1,16 +1,16 @@
 //! The typed model of one account, built from all of its export files.
 
 pub mod credential;
-pub mod evidence;
 pub mod iam;
+pub mod supplementary;
 
-use crate::asof::AsOf;
-use crate::source::SourceRef;
+use crate::primitives::asof::AsOf;
+use crate::primitives::source::SourceRef;
 use std::sync::Arc;
 
 pub use credential::{AccessKey, CredentialEntry, CredentialReport, CredentialRow, Dated, Flag};
-pub use evidence::{AccountSummary, OrgAccounts, PasswordPolicyEvidence, VirtualMfaDevices};
 pub use iam::Authorization;
+pub use supplementary::{AccountSummary, OrgAccounts, PasswordPolicyEvidence, VirtualMfaDevices};
 
 /// The two main export kinds; checks say which they need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -77,7 +77,7 @@ pub struct Account {
 impl Account {
     /// The root user's ARN in this account.
     pub fn root_arn(&self) -> String {
-        crate::arn::root_arn(&self.partition, &self.id)
+        crate::primitives::arn::root_arn(&self.partition, &self.id)
     }
 
     /// Why an export is unavailable: left out with an error, or absent from the inputs.

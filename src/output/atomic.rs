@@ -1,7 +1,7 @@
 //! Atomic output: a temporary file in the target's folder, renamed over the target on success.
 //! A failed run drops the temporary file and leaves any previous output byte-identical.
 
-use crate::error::RunError;
+use crate::primitives::error::RunError;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tempfile::NamedTempFile;

@@ -70,7 +70,7 @@ pub struct ResultRecord {
     pub evidence: String,
     /// The approved exception, if one applies.
     #[serde(default)]
-    pub exception: Option<crate::exceptions::ExceptionNote>,
+    pub exception: Option<crate::workflow::exceptions::ExceptionNote>,
     /// `new`, `unchanged` or `changed` against a baseline.
     #[serde(default)]
     pub change: Option<String>,

@@ -39,7 +39,7 @@ pub struct AccountRecord {
     /// As-of instant, ISO 8601, if any.
     pub as_of: Option<String>,
     /// The rule that chose it.
-    pub as_of_rule: crate::asof::AsOfRule,
+    pub as_of_rule: crate::primitives::asof::AsOfRule,
     /// Exports left out under `--keep-going`.
     pub left_out: Vec<String>,
     /// Each left-out file and why (file display path to reason).
@@ -112,9 +112,9 @@ pub struct RunRecord {
 pub struct ExceptionStanding {
     /// The entry.
     #[serde(flatten)]
-    pub entry: crate::exceptions::Exception,
+    pub entry: crate::workflow::exceptions::Exception,
     /// Applied, expired or stale.
-    pub standing: crate::exceptions::Standing,
+    pub standing: crate::workflow::exceptions::Standing,
     /// How many results it covered.
     pub results: u64,
 }
@@ -125,9 +125,9 @@ pub struct ChangesRecord {
     /// The baseline file as given.
     pub baseline: String,
     /// How many results were new, unchanged, changed, and baseline results resolved or removed.
-    pub counts: crate::baseline::ChangeCounts,
+    pub counts: crate::workflow::baseline::ChangeCounts,
     /// Baseline results absent from this run.
-    pub gone: Vec<crate::baseline::Gone>,
+    pub gone: Vec<crate::workflow::baseline::Gone>,
 }
 
 impl RunRecord {
@@ -169,5 +169,12 @@ pub fn input_digest(inputs: &[InputRecord]) -> String {
         .map(|i| format!("{}  {}\n", i.sha256, i.file))
         .collect();
     lines.sort();
-    crate::scan::sha256_hex(lines.concat().as_bytes())
+    crate::primitives::digest::sha256_hex(lines.concat().as_bytes())
+}
+
+/// `<RESULTS>.meta.json` beside the results file.
+pub fn meta_path(results: &std::path::Path) -> std::path::PathBuf {
+    let mut name = results.as_os_str().to_os_string();
+    name.push(".meta.json");
+    std::path::PathBuf::from(name)
 }

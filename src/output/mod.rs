@@ -2,7 +2,8 @@
 //! written to temporary files beside their targets and renamed only when the run succeeds.
 
 pub mod atomic;
-pub mod evidence_file;
+pub mod evidence_jsonl;
+pub mod evidence_rows;
 pub mod jsonl;
 pub mod meta;
 pub mod workbook;

@@ -10,7 +10,7 @@ use super::model::{
     ActionSpec, Condition, ConditionKey, ConditionOperator, Effect, Policy, PrincipalMap,
     PrincipalSpec, ResourceSpec, Statement,
 };
-use crate::source::pointer_push;
+use crate::primitives::source::pointer_push;
 
 /// What every document-shape error says was expected.
 const EXPECTED_DOCUMENT: &str =

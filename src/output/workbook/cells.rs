@@ -324,7 +324,7 @@ pub fn datetime(
         }
         Err(_) => {
             let iso = time::OffsetDateTime::from_unix_timestamp(unix_seconds)
-                .map(crate::timestamp::format_utc)
+                .map(crate::primitives::timestamp::format_utc)
                 .unwrap_or_else(|_| unix_seconds.to_string());
             text(ws, row, col, &iso, widths)?;
         }
@@ -340,7 +340,7 @@ pub fn iso_datetime(
     iso: &str,
     widths: &mut Widths,
 ) -> Result<(), XlsxError> {
-    match crate::timestamp::parse(iso) {
+    match crate::primitives::timestamp::parse(iso) {
         Some(t) => datetime(ws, row, col, t.unix_timestamp(), widths),
         None => text(ws, row, col, iso, widths),
     }

@@ -185,7 +185,7 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
     )?;
     w.fact("Input digest (SHA-256)", &record.input_digest)?;
     if let Some(file) = &record.options.exceptions {
-        let n = |st: crate::exceptions::Standing| {
+        let n = |st: crate::workflow::exceptions::Standing| {
             record
                 .exceptions
                 .iter()
@@ -198,9 +198,9 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
             &format!(
                 "{file}: {} entry(ies), {} applied ({excepted} finding(s) excepted), {} expired, {} stale (see the Exceptions sheet)",
                 record.exceptions.len(),
-                n(crate::exceptions::Standing::Applied),
-                n(crate::exceptions::Standing::Expired),
-                n(crate::exceptions::Standing::Stale),
+                n(crate::workflow::exceptions::Standing::Applied),
+                n(crate::workflow::exceptions::Standing::Expired),
+                n(crate::workflow::exceptions::Standing::Stale),
             ),
         )?;
     }

@@ -1,11 +1,11 @@
-//! The evidence sheets (Users, Roles, MFA policies): the rows [`crate::evidence`] builds per
+//! The evidence sheets (Users, Roles, MFA policies): the rows [`crate::output::evidence_rows`] builds per
 //! account, laid out with their types and streamed as the accounts are done (see
 //! [`super::stream`]).
 
 use super::cells::{Kind, Limits};
 use super::paged::Layout;
 use super::stream::StreamedSheet;
-use crate::evidence::EvidenceSheet;
+use crate::output::evidence_rows::EvidenceSheet;
 
 /// One evidence sheet, empty, ready to take rows.
 pub fn sheet(sheet: EvidenceSheet, limits: &Limits) -> std::io::Result<StreamedSheet> {
@@ -21,7 +21,7 @@ pub fn sheet(sheet: EvidenceSheet, limits: &Limits) -> std::io::Result<StreamedS
 }
 
 /// The columns of an evidence sheet that hold dates, booleans or counts (see
-/// [`crate::evidence`] for how each row is built).
+/// [`crate::output::evidence_rows`] for how each row is built).
 fn typed_columns(sheet: EvidenceSheet) -> &'static [(u16, Kind)] {
     match sheet {
         EvidenceSheet::Users => &[

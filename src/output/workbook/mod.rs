@@ -25,7 +25,7 @@ mod summary;
 mod workflow_sheets;
 
 use crate::checks::CheckResult;
-use crate::evidence::{AccountEvidence, EvidenceSheet};
+use crate::output::evidence_rows::{AccountEvidence, EvidenceSheet};
 use crate::output::meta::RunRecord;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 use std::path::Path;

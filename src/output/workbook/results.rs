@@ -7,8 +7,8 @@ use super::paged::Layout;
 use super::spill::CellRef;
 use super::stream::StreamedSheet;
 use crate::checks::CheckResult;
-use crate::exceptions::ExceptionNote;
 use crate::output::jsonl::ResultRecord;
+use crate::workflow::exceptions::ExceptionNote;
 
 /// Results sheet columns.
 pub const HEADERS: [&str; 13] = [

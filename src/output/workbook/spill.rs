@@ -10,7 +10,7 @@
 //! - findings (non-PASS results) wait in one file per severity for the Findings sheet, which
 //!   comes first in the workbook but is sorted by severity.
 
-use crate::evidence::Cell;
+use crate::output::evidence_rows::Cell;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, Write};
 

@@ -58,9 +58,11 @@ pub fn exceptions(
             };
             number(ws, row, 0, e.entry.line as u64, w)?;
             let standing = match e.standing {
-                crate::exceptions::Standing::Applied => "applied",
-                crate::exceptions::Standing::Expired => "expired (as-of after the expiry date)",
-                crate::exceptions::Standing::Stale => "stale (matches no finding)",
+                crate::workflow::exceptions::Standing::Applied => "applied",
+                crate::workflow::exceptions::Standing::Expired => {
+                    "expired (as-of after the expiry date)"
+                }
+                crate::workflow::exceptions::Standing::Stale => "stale (matches no finding)",
             };
             let cells = [
                 e.entry.check_id.as_str(),

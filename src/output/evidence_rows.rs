@@ -13,7 +13,7 @@
 use crate::model::iam::{Attachment, Authorization, InlinePolicy, ManagedPolicy};
 use crate::model::{Account, CredentialRow, Dated, Flag};
 use crate::policy::Policy;
-use crate::source::SourceRef;
+use crate::primitives::source::SourceRef;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -437,8 +437,10 @@ fn role_rows(account: &Account, auth: &Authorization, out: &mut Vec<Row>) {
                     Cell::Count(t.denies),
                     text(t.json),
                 ]);
-                source.location =
-                    crate::source::pointer_push(&source.location, "AssumeRolePolicyDocument");
+                source.location = crate::primitives::source::pointer_push(
+                    &source.location,
+                    "AssumeRolePolicyDocument",
+                );
             }
             None => cells.extend([
                 text("no trust policy in the export"),

@@ -2,7 +2,7 @@
 //! policies sheets, one JSON object per line (`{"account_id", "sheet", "row"}`) in account
 //! order, so `report --from-results` can rebuild the evidence sheets of merged runs.
 
-use crate::evidence::{AccountEvidence, EvidenceSheet, Row};
+use crate::output::evidence_rows::{AccountEvidence, EvidenceSheet, Row};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::io::{BufRead, Write};

@@ -2,7 +2,7 @@
 //! result is new, unchanged or changed; baseline results that are gone are resolved (they were
 //! findings) or removed (they passed).
 
-use crate::error::InputError;
+use crate::primitives::error::InputError;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -95,7 +95,7 @@ impl Baseline {
         };
         Ok(Baseline {
             file: display,
-            sha256: crate::scan::sha256_hex(&bytes),
+            sha256: crate::primitives::digest::sha256_hex(&bytes),
             size: bytes.len() as u64,
             previous,
             counts: ChangeCounts::default(),

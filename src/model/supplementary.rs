@@ -1,7 +1,7 @@
 //! Optional evidence files: password policy, virtual MFA devices, account summary, and the
 //! organization's account list.
 
-use crate::source::SourceRef;
+use crate::primitives::source::SourceRef;
 use std::collections::BTreeMap;
 
 /// The account's password policy export.

@@ -2,9 +2,6 @@
 //! (parallel, in account order, bounded look-ahead) -> results streamed to the writers.
 
 use crate::checks::{CheckResult, Thresholds};
-use crate::discover::discover;
-use crate::error::RunError;
-use crate::load::{LoadContext, load};
 use crate::model::{Account, OrgAccounts};
 use crate::output::atomic::{AtomicFile, output_error};
 use crate::output::jsonl::JsonlWriter;
@@ -13,9 +10,12 @@ use crate::output::meta::{
     input_digest, status_index,
 };
 use crate::output::workbook::WorkbookWriter;
-use crate::plan::{AccountPlan, Plan, plan};
-use crate::progress::Progress;
-use crate::scan::{Outcome, ScannedFile, scan};
+use crate::primitives::error::RunError;
+use crate::stages::discover::discover;
+use crate::stages::load::{LoadContext, load};
+use crate::stages::plan::{AccountPlan, Plan, plan};
+use crate::stages::progress::Progress;
+use crate::stages::scan::{Outcome, ScannedFile, scan};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -43,7 +43,7 @@ pub struct AuditOptions {
     /// The command line, for the cover's "how to re-perform".
     pub command_line: String,
     /// How progress and warnings are shown on stderr.
-    pub progress: crate::progress::Mode,
+    pub progress: crate::stages::progress::Mode,
     /// `--exceptions`: approved exceptions (CSV).
     pub exceptions: Option<PathBuf>,
     /// `--baseline`: a previous results file or workbook.
@@ -65,7 +65,7 @@ pub struct RunSummary {
 struct AccountOutcome {
     record: AccountRecord,
     results: Vec<CheckResult>,
-    evidence: crate::evidence::AccountEvidence,
+    evidence: crate::output::evidence_rows::AccountEvidence,
     /// Exports left out while loading (the plan's were reported before processing).
     newly_left_out: Vec<String>,
     /// Files and bytes this account read (for progress rates).
@@ -84,8 +84,8 @@ struct AccountOutcome {
 /// the order of accounts), and render the results and evidence lines.
 struct Work<'a> {
     thresholds: &'a Thresholds,
-    exceptions: Mutex<Option<&'a mut crate::exceptions::Exceptions>>,
-    baseline: Mutex<Option<&'a mut crate::baseline::Baseline>>,
+    exceptions: Mutex<Option<&'a mut crate::workflow::exceptions::Exceptions>>,
+    baseline: Mutex<Option<&'a mut crate::workflow::baseline::Baseline>>,
     sidecar: bool,
     /// The workbook path, to name in an error.
     output: &'a std::path::Path,
@@ -101,7 +101,7 @@ impl Work<'_> {
         crate::output::jsonl::render(&outcome.results, &mut outcome.jsonl)
             .map_err(|e| output_error(self.output, &e))?;
         if self.sidecar {
-            crate::output::evidence_file::write_account(
+            crate::output::evidence_jsonl::write_account(
                 &mut outcome.sidecar,
                 &outcome.record.account_id,
                 &outcome.evidence,
@@ -121,19 +121,19 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         None => None,
     };
     let meta_file = match &opts.results {
-        Some(p) => Some(AtomicFile::create(&meta_path(p))?),
+        Some(p) => Some(AtomicFile::create(&crate::output::meta::meta_path(p))?),
         None => None,
     };
     let mut evidence_file = match &opts.results {
         Some(p) => Some(AtomicFile::create(
-            &crate::output::evidence_file::path_for(p),
+            &crate::output::evidence_jsonl::path_for(p),
         )?),
         None => None,
     };
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
-        .start_handler(|_| crate::threads::lower_worker_priority())
+        .start_handler(|_| crate::stages::threads::lower_worker_priority())
         .build()
         .map_err(|e| output_error(&opts.output, &e))?;
 
@@ -160,7 +160,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         None => None,
     };
     let mut baseline = match &opts.baseline {
-        Some(path) => Some(crate::baseline::Baseline::read(path)?),
+        Some(path) => Some(crate::workflow::baseline::Baseline::read(path)?),
         None => None,
     };
     for f in &scanned {
@@ -279,7 +279,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     }
     let record = RunRecord {
         tool: "iam-evidence",
-        version: crate::commands::VERSION_LINE,
+        version: crate::primitives::version::VERSION_LINE,
         command_line: opts.command_line.clone(),
         options: RunOptions {
             as_of: opts.as_of.map(|d| d.to_string()),
@@ -350,33 +350,28 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     })
 }
 
-/// `<RESULTS>.meta.json` beside the results file.
-pub fn meta_path(results: &std::path::Path) -> PathBuf {
-    let mut name = results.as_os_str().to_os_string();
-    name.push(".meta.json");
-    PathBuf::from(name)
-}
-
 /// A file given by option (`--org-accounts`, `--exceptions`): its reference (path as given,
 /// SHA-256) and its text.
-fn read_option_file(path: &std::path::Path) -> Result<(crate::source::FileRef, String), RunError> {
+fn read_option_file(
+    path: &std::path::Path,
+) -> Result<(crate::primitives::source::FileRef, String), RunError> {
     let bytes = std::fs::read(path).map_err(|e| RunError::Path {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
     let display = path.display().to_string();
-    let file = crate::source::FileRef {
+    let file = crate::primitives::source::FileRef {
         file: display.as_str().into(),
-        sha256: crate::scan::sha256_hex(&bytes).into(),
+        sha256: crate::primitives::digest::sha256_hex(&bytes).into(),
     };
-    let text = crate::scan::decode_text(&bytes, &file)?.into_owned();
+    let text = crate::input::text::decode_text(&bytes, &file)?.into_owned();
     Ok((file, text))
 }
 
 fn read_org_accounts(path: &std::path::Path) -> Result<OrgAccounts, RunError> {
     let (file, text) = read_option_file(path)?;
     let mut org = OrgAccounts::default();
-    crate::input::evidence::org_accounts(&text, &file, &mut org)?;
+    crate::input::supplementary::org_accounts(&text, &file, &mut org)?;
     Ok(org)
 }
 
@@ -472,13 +467,13 @@ fn option_input(path: &std::path::Path, kind: &str, sha256: &str, rows: usize) -
 /// baseline (in the writer's thread, in results order).
 fn annotate(
     outcome: &mut AccountOutcome,
-    mut exceptions: Option<&mut crate::exceptions::Exceptions>,
-    mut baseline: Option<&mut crate::baseline::Baseline>,
+    mut exceptions: Option<&mut crate::workflow::exceptions::Exceptions>,
+    mut baseline: Option<&mut crate::workflow::baseline::Baseline>,
 ) {
     for r in &mut outcome.results {
         if let Some(ex) = exceptions.as_deref_mut()
             && r.status != crate::checks::Status::Pass
-            && let crate::exceptions::Match::Live(e) = ex.apply(
+            && let crate::workflow::exceptions::Match::Live(e) = ex.apply(
                 r.check_id,
                 &r.account_id,
                 &r.resource_arn,
@@ -496,9 +491,9 @@ fn annotate(
                 r.credential.unwrap_or_default().to_string(),
             );
             match b.compare(key, r.status.as_str()) {
-                crate::baseline::Change::New => r.change = Some("new"),
-                crate::baseline::Change::Unchanged => r.change = Some("unchanged"),
-                crate::baseline::Change::Changed { previous } => {
+                crate::workflow::baseline::Change::New => r.change = Some("new"),
+                crate::workflow::baseline::Change::Unchanged => r.change = Some("unchanged"),
+                crate::workflow::baseline::Change::Changed { previous } => {
                     r.change = Some("changed");
                     r.previous_status = Some(previous);
                 }
@@ -507,9 +502,13 @@ fn annotate(
     }
 }
 
-fn read_exceptions(path: &std::path::Path) -> Result<crate::exceptions::Exceptions, RunError> {
+fn read_exceptions(
+    path: &std::path::Path,
+) -> Result<crate::workflow::exceptions::Exceptions, RunError> {
     let (file, text) = read_option_file(path)?;
-    Ok(crate::exceptions::Exceptions::parse(&text, &file)?)
+    Ok(crate::workflow::exceptions::Exceptions::parse(
+        &text, &file,
+    )?)
 }
 
 fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) -> AccountOutcome {
@@ -521,7 +520,10 @@ fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) ->
     let record = AccountRecord {
         account_id: account.id.clone(),
         partition: account.partition.clone(),
-        as_of: account.as_of.instant.map(crate::timestamp::format_utc),
+        as_of: account
+            .as_of
+            .instant
+            .map(crate::primitives::timestamp::format_utc),
         as_of_rule: account.as_of.rule,
         left_out: account
             .left_out
@@ -549,7 +551,7 @@ fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) ->
             (t - time::Duration::NANOSECOND).date()
         }),
     };
-    let evidence = crate::evidence::collect(account);
+    let evidence = crate::output::evidence_rows::collect(account);
     let newly_left_out = account.left_out[planned_left_out.min(account.left_out.len())..]
         .iter()
         .map(|l| l.reason.clone())
@@ -644,11 +646,13 @@ fn input_records(
                 Outcome::Export(info) => {
                     rec.kind = info.kind.label().to_string();
                     rec.rows = info.rows;
-                    rec.generated_time = info.generated_time.map(crate::timestamp::format_utc);
+                    rec.generated_time = info
+                        .generated_time
+                        .map(crate::primitives::timestamp::format_utc);
                     if let Some(account) = used.get(&i) {
                         rec.account = Some(account.clone());
                         rec.disposition = "used".into();
-                        if !crate::arn::is_standard_account_id(account) {
+                        if !crate::primitives::arn::is_standard_account_id(account) {
                             rec.note = format!("account ID '{account}' is not 12 digits");
                         }
                     } else if let Some(reason) = unassigned.get(&i) {

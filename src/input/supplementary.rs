@@ -2,11 +2,11 @@
 //! devices, account summary, and `organizations list-accounts`.
 
 use super::{AccountCollector, AccountKey};
-use crate::error::InputError;
-use crate::model::evidence::{
+use crate::model::supplementary::{
     AccountSummary, OrgAccount, OrgAccounts, PasswordPolicyEvidence, VirtualMfaDevices,
 };
-use crate::source::FileRef;
+use crate::primitives::error::InputError;
+use crate::primitives::source::FileRef;
 use serde_json::Value;
 use std::collections::BTreeMap;
 

@@ -1,12 +1,15 @@
 //! The second pass, per account: read that account's files again and build its typed model.
 
-use crate::asof::AsOf;
-use crate::error::InputError;
 use crate::input::classify::FileKind;
-use crate::input::{authorization, evidence};
+use crate::input::credential_report::parse_credential_report;
+use crate::input::text::decode_text;
+use crate::input::{authorization, supplementary};
 use crate::model::{Account, Authorization, ExportKind, LeftOut, OrgAccounts};
-use crate::plan::AccountPlan;
-use crate::scan::{Outcome, ScannedFile, decode_text, parse_credential_report, sha256_hex};
+use crate::primitives::asof::AsOf;
+use crate::primitives::digest::sha256_hex;
+use crate::primitives::error::InputError;
+use crate::stages::plan::AccountPlan;
+use crate::stages::scan::{Outcome, ScannedFile};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use time::Date;
@@ -99,12 +102,12 @@ pub fn load(
                 source: f.file.at("/Error"),
             }
         } else {
-            evidence::password_policy(&decode_text(&bytes, &f.file)?, &f.file)?
+            supplementary::password_policy(&decode_text(&bytes, &f.file)?, &f.file)?
         });
     }
     let virtual_mfa = match plan.virtual_mfa {
         Some(i) => Some(
-            evidence::virtual_mfa(
+            supplementary::virtual_mfa(
                 &decode_text(&read(&files[i])?, &files[i].file)?,
                 &files[i].file,
             )?
@@ -113,7 +116,7 @@ pub fn load(
         None => None,
     };
     let summary = match plan.summary {
-        Some(i) => Some(evidence::account_summary(
+        Some(i) => Some(supplementary::account_summary(
             &decode_text(&read(&files[i])?, &files[i].file)?,
             &files[i].file,
         )?),

@@ -7,8 +7,8 @@
 //! `resource` may use `*` as a wildcard (`arn:aws:iam::*:user/svc-*`); dates are `YYYY-MM-DD`;
 //! lines starting with `#` are comments.
 
-use crate::error::InputError;
-use crate::source::FileRef;
+use crate::primitives::error::InputError;
+use crate::primitives::source::FileRef;
 use serde::Serialize;
 use time::Date;
 
@@ -172,7 +172,7 @@ impl Exceptions {
             };
             let date = |name: &str| -> Result<Date, InputError> {
                 let v = required(name)?;
-                crate::asof::parse_date_option(&v)
+                crate::primitives::asof::parse_date_option(&v)
                     .map_err(|m| InputError::at(&file.file, at(name), m))
             };
             let check_id = required("check_id")?;

@@ -1,14 +1,15 @@
 //! The first pass over each file (in parallel): read, hash, classify by content, and learn
 //! its account and row count without keeping the parsed data.
 
-use crate::discover::{Discovered, Source};
-use crate::error::InputError;
 use crate::input::classify::{Classified, FileKind, classify};
-use crate::input::{
-    AccountKey, authorization, credential_csv, credential_json, credential_xlsx, evidence, text,
-};
+use crate::input::credential_report::parse_credential_report;
+use crate::input::text::decode_text;
+use crate::input::{AccountKey, authorization, supplementary};
 use crate::model::OrgAccounts;
-use crate::source::FileRef;
+use crate::primitives::digest::{hex, sha256_hex};
+use crate::primitives::error::InputError;
+use crate::primitives::source::FileRef;
+use crate::stages::discover::{Discovered, Source};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 use time::OffsetDateTime;
@@ -65,16 +66,6 @@ pub struct ExportInfo {
     pub org: Option<OrgAccounts>,
 }
 
-/// Hex SHA-256 of bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
-}
-
 /// Reads and scans one file.
 pub fn scan(found: &Discovered) -> ScannedFile {
     let bytes = match found.source.read() {
@@ -121,20 +112,6 @@ pub fn scan(found: &Discovered) -> ScannedFile {
     }
 }
 
-/// Decodes a file's bytes as text, or an error naming the line of the first invalid byte.
-pub fn decode_text<'a>(
-    bytes: &'a [u8],
-    file: &FileRef,
-) -> Result<std::borrow::Cow<'a, str>, InputError> {
-    text::decode(bytes).map_err(|(line, offset)| {
-        InputError::at(
-            &file.file,
-            format!("line {line}"),
-            format!("expected UTF-8 text; invalid byte at offset {offset}"),
-        )
-    })
-}
-
 fn inspect(kind: FileKind, bytes: &[u8], file: &FileRef) -> Result<ExportInfo, InputError> {
     let mut info = ExportInfo {
         kind,
@@ -169,33 +146,33 @@ fn inspect(kind: FileKind, bytes: &[u8], file: &FileRef) -> Result<ExportInfo, I
             info.content_digest = file.sha256.to_string();
         }
         FileKind::PasswordPolicy => {
-            let policy = evidence::password_policy(&decode_text(bytes, file)?, file)?;
+            let policy = supplementary::password_policy(&decode_text(bytes, file)?, file)?;
             if let crate::model::PasswordPolicyEvidence::Set { fields, .. } = policy {
                 info.content_digest = sha256_hex(format!("{fields:?}").as_bytes());
             }
         }
         FileKind::PasswordPolicyNotSet => {
             let text = decode_text(bytes, file)?;
-            let message = evidence::no_password_policy_message(&text);
+            let message = supplementary::no_password_policy_message(&text);
             info.account =
-                evidence::no_password_policy_account(&message).map(|account| AccountKey {
+                supplementary::no_password_policy_account(&message).map(|account| AccountKey {
                     partition: String::new(),
                     account,
                 });
             info.content_digest = "no-password-policy".into();
         }
         FileKind::VirtualMfaDevices => {
-            let (_, account) = evidence::virtual_mfa(&decode_text(bytes, file)?, file)?;
+            let (_, account) = supplementary::virtual_mfa(&decode_text(bytes, file)?, file)?;
             info.account = account;
             info.content_digest = file.sha256.to_string();
         }
         FileKind::AccountSummary => {
-            evidence::account_summary(&decode_text(bytes, file)?, file)?;
+            supplementary::account_summary(&decode_text(bytes, file)?, file)?;
             info.content_digest = file.sha256.to_string();
         }
         FileKind::OrgAccounts => {
             let mut org = OrgAccounts::default();
-            info.rows = Some(evidence::org_accounts(
+            info.rows = Some(supplementary::org_accounts(
                 &decode_text(bytes, file)?,
                 file,
                 &mut org,
@@ -204,28 +181,6 @@ fn inspect(kind: FileKind, bytes: &[u8], file: &FileRef) -> Result<ExportInfo, I
         }
     }
     Ok(info)
-}
-
-/// Parses any of the three credential report forms.
-pub fn parse_credential_report(
-    kind: FileKind,
-    bytes: &[u8],
-    file: &FileRef,
-) -> Result<credential_csv::ParsedReport, InputError> {
-    match kind {
-        FileKind::CredentialReportXlsx => credential_xlsx::parse(bytes, file),
-        FileKind::CredentialReportJson => credential_json::parse(&decode_text(bytes, file)?, file),
-        _ => credential_csv::parse(
-            &decode_text(bytes, file)?,
-            file,
-            credential_csv::LocationStyle::Line,
-            None,
-        ),
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The first real account named by an IAM ARN anywhere in the bytes (for attributing a file
@@ -237,7 +192,7 @@ fn guess_account(bytes: &[u8]) -> Option<AccountKey> {
             .chars()
             .take_while(|c| !c.is_whitespace() && *c != '"' && *c != ',')
             .collect();
-        if let Some(arn) = crate::arn::Arn::parse(&candidate)
+        if let Some(arn) = crate::primitives::arn::Arn::parse(&candidate)
             && arn.service == "iam"
             && let Some(account) = arn.real_account()
         {

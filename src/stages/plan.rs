@@ -1,11 +1,11 @@
 //! Grouping scanned files into accounts: identity from ARNs, account-less evidence by folder,
 //! duplicates merged when identical and refused when conflicting.
 
-use crate::error::InputError;
 use crate::input::AccountKey;
 use crate::input::classify::FileKind;
 use crate::model::{ExportKind, LeftOut, OrgAccounts};
-use crate::scan::{Outcome, ScannedFile};
+use crate::primitives::error::InputError;
+use crate::stages::scan::{Outcome, ScannedFile};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 

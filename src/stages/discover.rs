@@ -1,8 +1,8 @@
 //! Finding input files: walk each PATH recursively in a stable order, following symlinks
 //! without looping.
 
-use crate::archive::{self, MemberData};
-use crate::error::RunError;
+use crate::primitives::error::RunError;
+use crate::stages::archive::{self, MemberData};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 

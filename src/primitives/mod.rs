@@ -1,0 +1,10 @@
+//! Primitives every layer uses: ARNs, timestamps, the as-of date, source references, digests,
+//! errors and the version line. They import nothing else of the crate.
+
+pub mod arn;
+pub mod asof;
+pub mod digest;
+pub mod error;
+pub mod source;
+pub mod timestamp;
+pub mod version;

@@ -1,0 +1,14 @@
+//! The pipeline's stages, in the order data flows through them: [`discover`] walks the inputs
+//! (opening [`archive`]s), [`scan`] hashes and classifies each file and finds its account,
+//! [`plan`] groups files into accounts, [`load`] parses one account into the typed model, and
+//! [`pipeline`] runs them with the checks and the writers, on worker [`threads`] with
+//! [`progress`] shown on stderr.
+
+pub mod archive;
+pub mod discover;
+pub mod load;
+pub mod pipeline;
+pub mod plan;
+pub mod progress;
+pub mod scan;
+pub mod threads;

@@ -1,0 +1,5 @@
+//! The quarterly workflow beside the pipeline: approved [`exceptions`] and the changes since a
+//! [`baseline`] run. It annotates the checks' results; the checks never see it.
+
+pub mod baseline;
+pub mod exceptions;
