@@ -34,10 +34,10 @@ pub struct ReportArgs {
     #[arg(long = "from-results", required = true, num_args = 1.., value_name = "RESULTS.jsonl")]
     pub from_results: Vec<PathBuf>,
     /// The workbook to write. Written atomically.
-    #[arg(short, long, value_name = "WORKBOOK.xlsx")]
+    #[arg(short, long, value_name = "WORKBOOK.xlsx", value_parser = workbook_path)]
     pub output: PathBuf,
     /// Also write the merged results (and RESULTS.meta.json).
-    #[arg(long, value_name = "RESULTS.jsonl")]
+    #[arg(long, value_name = "RESULTS.jsonl", value_parser = results_path)]
     pub results: Option<PathBuf>,
     /// No summary line on stderr.
     #[arg(short, long)]
@@ -70,10 +70,10 @@ pub struct AuditArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The workbook to write (.xlsx). Written atomically.
-    #[arg(short, long, value_name = "WORKBOOK.xlsx")]
+    #[arg(short, long, value_name = "WORKBOOK.xlsx", value_parser = workbook_path)]
     pub output: PathBuf,
     /// Also write every result as JSON lines (plus RESULTS.meta.json beside it).
-    #[arg(long, value_name = "RESULTS.jsonl")]
+    #[arg(long, value_name = "RESULTS.jsonl", value_parser = results_path)]
     pub results: Option<PathBuf>,
     /// Measure ages against the end of this day (UTC) for every account.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
@@ -132,4 +132,22 @@ pub enum CatalogueFormat {
 
 fn parse_as_of(text: &str) -> Result<time::Date, String> {
     crate::primitives::asof::parse_date_option(text)
+}
+
+/// An output path must say what it holds: `-o audit.csv` would otherwise get a workbook under a
+/// name that no spreadsheet program opens as one.
+fn path_with_extension(text: &str, extension: &str, what: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case(extension) => Ok(path),
+        _ => Err(format!("the {what} must be a .{extension} file name")),
+    }
+}
+
+fn workbook_path(text: &str) -> Result<PathBuf, String> {
+    path_with_extension(text, "xlsx", "workbook")
+}
+
+fn results_path(text: &str) -> Result<PathBuf, String> {
+    path_with_extension(text, "jsonl", "results file")
 }

@@ -27,6 +27,57 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn output_names_without_xlsx_or_jsonl_extension_exit_2_and_write_nothing() {
+    let report = fixture("reports/plain.csv");
+    let report = report.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    for (args, message) in [
+        (
+            vec!["audit", report, "-o", &at("audit.csv")],
+            "the workbook must be a .xlsx file name",
+        ),
+        (
+            vec!["audit", report, "-o", &at("noext")],
+            "the workbook must be a .xlsx file name",
+        ),
+        (
+            vec![
+                "audit",
+                report,
+                "-o",
+                &at("a.xlsx"),
+                "--results",
+                &at("r.json"),
+            ],
+            "the results file must be a .jsonl file name",
+        ),
+        (
+            vec![
+                "report",
+                "--from-results",
+                &at("r.jsonl"),
+                "-o",
+                &at("merged.xls"),
+            ],
+            "the workbook must be a .xlsx file name",
+        ),
+    ] {
+        let (code, _, stderr) = raw(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing is written"
+    );
+    // Letter case of the extension does not matter.
+    let (code, _, stderr) = raw(&["audit", report, "-o", &at("AUDIT.XLSX")]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
 fn nonexistent_path_exits_1_naming_it() {
     let run = audit(&[std::path::Path::new("/no/such/exports")], &[]);
     assert_eq!(run.code, 1);
