@@ -398,6 +398,16 @@ fn bad_exception_entries_exit_1_naming_the_line_and_column() {
         ("missing-column.csv", "line 1", "lacks column reason"),
         ("short-row.csv", "line 2, column expiry_date", "empty cell"),
         ("empty-reason.csv", "line 3, column reason", "empty cell"),
+        (
+            "account-as-number.csv",
+            "line 2, column account",
+            "found '1.11111E+11' (a spreadsheet turned the ID into a number",
+        ),
+        (
+            "resource-not-arn.csv",
+            "line 3, column resource",
+            "expected an ARN as the results name the resource",
+        ),
     ] {
         let file = fixture(&format!("workflow/{name}"));
         let run = audit(&[&samples("2025-Q2")], &["--exceptions", text(&file)]);
@@ -461,4 +471,46 @@ fn samples_readme_lists_the_same_changes() {
         "removed".into(),
     ));
     assert_eq!(listed, expected);
+}
+
+#[test]
+fn exception_entries_that_match_nothing_are_warned_with_the_near_match_in_letter_case() {
+    let file = fixture("workflow/letter-case.csv");
+    let run = audit(&[&samples("2025-Q2")], &["--exceptions", text(&file)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "letter-case.csv line 2: exception matched no result (console-user-mfa 111111111111 \
+             arn:aws:iam::111111111111:user/BOB); did you mean arn:aws:iam::111111111111:user/bob?"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "letter-case.csv line 3: exception matched no result (console-user-mfa 111111111111 \
+             arn:aws:iam::111111111111:user/nobody)\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("exceptions: 0 applied, 0 expired, 2 matched nothing"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_sample_exceptions_are_counted_on_stderr() {
+    let exceptions = samples("exceptions.csv");
+    let run = audit(&[&samples("2025-Q2")], &["--exceptions", text(&exceptions)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("exceptions: 1 applied, 1 expired, 1 matched nothing"),
+        "{}",
+        run.stderr
+    );
 }

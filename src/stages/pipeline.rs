@@ -259,6 +259,11 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     let total = jsonl.lines();
     jsonl.finish().map_err(|e| output_error(&opts.output, &e))?;
 
+    if let Some(ex) = &exceptions {
+        for line in ex.summary_lines() {
+            progress.warn(&line);
+        }
+    }
     let mut inputs = input_records(&scanned, &plan, &records);
     // The exceptions file and the baseline shape the results too: list them with their hashes.
     if let (Some(ex), Some(path)) = (&exceptions, &opts.exceptions)

@@ -99,6 +99,8 @@ pub struct Exceptions {
     pub entries: Vec<Exception>,
     applied: Vec<u64>,
     expired: Vec<u64>,
+    /// Per entry, a resource it would have matched but for letter case.
+    near: Vec<Option<String>>,
 }
 
 /// Why a result matched no live exception, when an expired one matched.
@@ -115,18 +117,33 @@ pub enum Match<'a> {
 impl Exceptions {
     /// Parses an exceptions file; a bad entry is an error naming the line and column.
     pub fn parse(text: &str, file: &FileRef) -> Result<Exceptions, InputError> {
-        let text = text.replace("\r\n", "\n");
+        // Comment lines are blanked rather than left to the reader, whose line count skips
+        // comment lines that follow the header; blank lines keep every line number true.
+        let text: String = text
+            .replace("\r\n", "\n")
+            .split('\n')
+            .map(|l| if l.trim_start().starts_with('#') { "" } else { l })
+            .collect::<Vec<_>>()
+            .join("\n");
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .comment(Some(b'#'))
             .from_reader(text.as_bytes());
         let mut header: Option<Vec<String>> = None;
         let mut entries = Vec::new();
         for record in reader.records() {
             let record =
                 record.map_err(|e| InputError::file(&file.file, format!("unreadable CSV: {e}")))?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
+            // The reader's position is where it began reading, before the blank lines it
+            // skipped: count the lines up to the record's first character.
+            let line = record.position().map_or(0, |p| {
+                let bytes = text.as_bytes();
+                let mut start = (p.byte() as usize).min(bytes.len());
+                while bytes.get(start) == Some(&b'\n') {
+                    start += 1;
+                }
+                1 + bytes[..start].iter().filter(|b| **b == b'\n').count()
+            });
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
@@ -192,11 +209,19 @@ impl Exceptions {
                     "expiry date is before the approval date",
                 ));
             }
+            let account = required("account")?;
+            if let Err(expected) = account_pattern(&account) {
+                return Err(InputError::at(&file.file, at("account"), expected));
+            }
+            let resource = required("resource")?;
+            if let Err(expected) = resource_pattern(&resource) {
+                return Err(InputError::at(&file.file, at("resource"), expected));
+            }
             entries.push(Exception {
                 line,
                 check_id,
-                account: required("account")?,
-                resource: required("resource")?,
+                account,
+                resource,
                 reason: required("reason")?,
                 approved_by: required("approved_by")?,
                 approval_date,
@@ -209,6 +234,7 @@ impl Exceptions {
             entries,
             applied: vec![0; n],
             expired: vec![0; n],
+            near: vec![None; n],
         })
     }
 
@@ -230,6 +256,12 @@ impl Exceptions {
                 && wildcard(&e.account, account)
                 && wildcard(&e.resource, resource);
             if !hit {
+                let near = (e.check_id == "*" || e.check_id == check_id)
+                    && wildcard(&e.account, account)
+                    && wildcard(&e.resource.to_lowercase(), &resource.to_lowercase());
+                if near && self.near[i].is_none() {
+                    self.near[i] = Some(resource.to_string());
+                }
                 continue;
             }
             if as_of.is_some_and(|d| d <= e.expiry_date) {
@@ -264,6 +296,63 @@ impl Exceptions {
             })
             .collect()
     }
+
+    /// What stderr says of the entries after the run: one warning per entry that matched
+    /// nothing (with the result it would have matched but for letter case), then the counts.
+    pub fn summary_lines(&self) -> Vec<String> {
+        let file = self.file.as_ref().map_or("exceptions", |f| &*f.file);
+        let mut lines = Vec::new();
+        let (mut applied, mut expired, mut stale) = (0, 0, 0);
+        for (i, (entry, standing, _)) in self.standings().into_iter().enumerate() {
+            match standing {
+                Standing::Applied => applied += 1,
+                Standing::Expired => expired += 1,
+                Standing::Stale => {
+                    stale += 1;
+                    let hint = match &self.near[i] {
+                        Some(near) => format!(
+                            "; did you mean {near}? (ARNs match with their letter case as in the exports)"
+                        ),
+                        None => String::new(),
+                    };
+                    lines.push(format!(
+                        "warning: {file} line {}: exception matched no result ({} {} {}){hint}",
+                        entry.line, entry.check_id, entry.account, entry.resource
+                    ));
+                }
+            }
+        }
+        lines.push(format!(
+            "exceptions: {applied} applied, {expired} expired, {stale} matched nothing"
+        ));
+        lines
+    }
+}
+
+/// An `account` cell: a 12-digit account ID, or digits and `*` wildcards.
+fn account_pattern(text: &str) -> Result<(), String> {
+    let digits_and_stars = text.chars().all(|c| c.is_ascii_digit() || c == '*');
+    if digits_and_stars && (text.contains('*') || text.len() == 12) {
+        return Ok(());
+    }
+    let hint = if text.contains(['E', 'e']) && text.contains('+') {
+        " (a spreadsheet turned the ID into a number: format the column as text and type the 12 digits)"
+    } else {
+        ""
+    };
+    Err(format!(
+        "expected a 12-digit account ID or a pattern with *, found '{text}'{hint}"
+    ))
+}
+
+/// A `resource` cell: `*`, or an ARN (with `*` wildcards) as the results name resources.
+fn resource_pattern(text: &str) -> Result<(), String> {
+    if text == "*" || text.starts_with("arn:") {
+        return Ok(());
+    }
+    Err(format!(
+        "expected an ARN as the results name the resource (e.g. arn:aws:iam::111111111111:user/bob) or *, found '{text}'"
+    ))
 }
 
 const COLUMNS: [&str; 7] = [
