@@ -514,3 +514,46 @@ fn the_sample_exceptions_are_counted_on_stderr() {
         run.stderr
     );
 }
+
+#[test]
+fn a_later_quarter_as_baseline_warns_naming_both_as_of_instants() {
+    let q2 = audit(&[&samples("2025-Q2")], &[]);
+    assert_eq!(q2.code, 0, "{}", q2.stderr);
+    let run = audit(&[&samples("2025-Q1")], &["--baseline", text(&q2.jsonl)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is later than this run for 3 account(s) (111111111111: baseline 2025-06-30T10:00:00Z, this run 2025-03-31T10:00:00Z;"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_same_quarter_workbook_as_baseline_warns() {
+    let q2 = audit(&[&samples("2025-Q2")], &[]);
+    let run = audit(&[&samples("2025-Q2")], &["--baseline", text(&q2.workbook)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("is of the same quarter as this run for 3 account(s)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_baseline_with_other_thresholds_warns_naming_both_values() {
+    let q1 = q1();
+    let run = audit(
+        &[&samples("2025-Q2")],
+        &["--baseline", text(&q1.jsonl), "--max-unused-days", "30"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("was run with --max-unused-days 45, this run with 30"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("quarter"), "{}", run.stderr);
+}

@@ -318,6 +318,21 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         }),
     };
 
+    if let Some(path) = &opts.baseline {
+        let options = serde_json::to_value(&record.options).unwrap_or_default();
+        let as_of = record.accounts.iter().map(|a| {
+            let instant = a
+                .as_of
+                .as_deref()
+                .and_then(crate::primitives::timestamp::parse);
+            (a.account_id.as_str(), instant)
+        });
+        let before = crate::workflow::baseline_run::BaselineRun::read(path);
+        for line in before.warnings(&path.display().to_string(), &options, as_of) {
+            progress.warn(&line);
+        }
+    }
+
     // The Results and evidence sheets are written; the rest needs the whole run.
     progress.stage("writing the workbook");
     let findings = workbook.findings();

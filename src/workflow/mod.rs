@@ -2,4 +2,5 @@
 //! [`baseline`] run. It annotates the checks' results; the checks never see it.
 
 pub mod baseline;
+pub mod baseline_run;
 pub mod exceptions;
