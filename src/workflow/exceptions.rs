@@ -351,9 +351,10 @@ fn account_pattern(text: &str) -> Result<(), String> {
     ))
 }
 
-/// A `resource` cell: `*`, or an ARN (with `*` wildcards) as the results name resources.
+/// A `resource` cell: an ARN as the results name resources, or a pattern with `*` wildcards
+/// that can match one (it starts with `arn:` or with `*`).
 fn resource_pattern(text: &str) -> Result<(), String> {
-    if text == "*" || text.starts_with("arn:") {
+    if text.starts_with('*') || text.starts_with("arn:") {
         return Ok(());
     }
     Err(format!(
