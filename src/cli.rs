@@ -1,5 +1,6 @@
 //! Command-line interface (the stable contract in SPEC "Interfaces").
 
+use crate::checks::frameworks::Framework;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -117,6 +118,11 @@ pub struct ChecksArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CatalogueFormat::Table)]
     pub format: CatalogueFormat,
+    /// List this framework's controls with the checks that evidence each (nist-800-53-r5,
+    /// fedramp-moderate, nist-800-171-r2, cmmc-2-l2, pci-dss-4.0.1, iso-27001-2022, soc2-2017,
+    /// cis-v3.0, cis-v6.0).
+    #[arg(long, value_name = "NAME", value_parser = parse_framework)]
+    pub framework: Option<Framework>,
 }
 
 /// Formats of the check catalogue.
@@ -128,6 +134,11 @@ pub enum CatalogueFormat {
     Json,
     /// The Markdown of docs/checks.md.
     Markdown,
+}
+
+fn parse_framework(text: &str) -> Result<Framework, String> {
+    Framework::from_name(text)
+        .ok_or_else(|| format!("unknown framework; known: {}", Framework::names()))
 }
 
 fn parse_as_of(text: &str) -> Result<time::Date, String> {

@@ -4,6 +4,7 @@
 pub mod access_key_rotation;
 pub mod console_user_mfa;
 pub mod cross_account_role_mfa;
+pub mod frameworks;
 pub mod mfa_enforced_by_policy;
 pub mod no_full_admin_policies;
 pub mod no_user_attached_policies;

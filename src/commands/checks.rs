@@ -1,20 +1,135 @@
 //! `iam-evidence checks`: the catalogue from the registry, as a table, JSON or Markdown.
 
+use crate::checks::frameworks::{self, Framework, Reference};
 use crate::checks::{CheckMeta, REGISTRY};
 use crate::cli::{CatalogueFormat, ChecksArgs};
+use serde::Serialize;
 
-/// Prints the catalogue.
+/// Prints the catalogue, or one framework's controls with `--framework`.
 pub fn run(args: &ChecksArgs) -> i32 {
-    let text = match args.format {
-        CatalogueFormat::Table => table(),
-        CatalogueFormat::Json => {
-            let metas: Vec<&CheckMeta> = REGISTRY.iter().map(|c| c.meta).collect();
-            serde_json::to_string_pretty(&metas).unwrap_or_default() + "\n"
+    let text = match (args.framework, args.format) {
+        (Some(f), CatalogueFormat::Table) => framework_table(f),
+        (Some(f), CatalogueFormat::Json) => {
+            serde_json::to_string_pretty(&FrameworkListing::of(f)).unwrap_or_default() + "\n"
         }
-        CatalogueFormat::Markdown => markdown(),
+        (Some(f), CatalogueFormat::Markdown) => framework_markdown(f),
+        (None, CatalogueFormat::Table) => table(),
+        (None, CatalogueFormat::Json) => {
+            let entries: Vec<CatalogueEntry> = REGISTRY
+                .iter()
+                .map(|c| CatalogueEntry {
+                    meta: c.meta,
+                    frameworks: frameworks::references(c.meta),
+                })
+                .collect();
+            serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n"
+        }
+        (None, CatalogueFormat::Markdown) => markdown(),
     };
     print!("{text}");
     0
+}
+
+/// A check in the JSON catalogue: its metadata and every framework reference.
+#[derive(Serialize)]
+struct CatalogueEntry {
+    #[serde(flatten)]
+    meta: &'static CheckMeta,
+    frameworks: Vec<Reference>,
+}
+
+/// `checks --framework NAME --format json`.
+#[derive(Serialize)]
+struct FrameworkListing {
+    framework: Framework,
+    title: &'static str,
+    source: frameworks::Source,
+    controls: Vec<frameworks::Control>,
+    not_mapped: Vec<&'static str>,
+}
+
+impl FrameworkListing {
+    fn of(framework: Framework) -> FrameworkListing {
+        let (controls, not_mapped) = frameworks::controls(framework);
+        FrameworkListing {
+            framework,
+            title: framework.title(),
+            source: framework.source(),
+            controls,
+            not_mapped,
+        }
+    }
+}
+
+/// What a framework's unmapped checks are called: AWS's packs map only checks with a Config
+/// rule they include.
+fn not_mapped_label(framework: Framework) -> &'static str {
+    match framework.source() {
+        frameworks::Source::Aws => "not mapped by AWS",
+        _ => "not mapped",
+    }
+}
+
+fn framework_table(framework: Framework) -> String {
+    let l = FrameworkListing::of(framework);
+    let width = l
+        .controls
+        .iter()
+        .map(|c| c.id.chars().count())
+        .chain(["CONTROL".len()])
+        .max()
+        .unwrap_or(0);
+    let mut out = format!(
+        "{} ({}; source: {})\n\n{:<width$}  CHECKS\n",
+        l.title,
+        framework.name(),
+        l.source.label(),
+        "CONTROL"
+    );
+    for c in &l.controls {
+        out.push_str(&format!("{:<width$}  {}\n", c.id, c.checks.join(", ")));
+    }
+    if !l.not_mapped.is_empty() {
+        out.push_str(&format!(
+            "\n{}: {}\n",
+            not_mapped_label(framework),
+            l.not_mapped.join(", ")
+        ));
+    }
+    out
+}
+
+/// One framework's section of `docs/checks.md`: its controls and the checks that evidence each.
+fn framework_markdown(framework: Framework) -> String {
+    let l = FrameworkListing::of(framework);
+    let mut out = format!(
+        "### {} (`--framework {}`)\n\nSource: {}.\n\n| Control | Checks |\n|---|---|\n",
+        l.title,
+        framework.name(),
+        l.source.label()
+    );
+    for c in &l.controls {
+        let checks: Vec<String> = c.checks.iter().map(|id| format!("`{id}`")).collect();
+        out.push_str(&format!("| {} | {} |\n", c.id, checks.join(", ")));
+    }
+    if !l.not_mapped.is_empty() {
+        let checks: Vec<String> = l.not_mapped.iter().map(|id| format!("`{id}`")).collect();
+        out.push_str(&format!(
+            "\n{}: {}.\n",
+            capitalized(not_mapped_label(framework)),
+            checks.join(", ")
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn table() -> String {
@@ -103,7 +218,45 @@ pub fn markdown() -> String {
         ] {
             out.push_str(&format!("| {name} | {} |\n", value.unwrap_or("—")));
         }
+        out.push_str(&framework_rows(m));
         out.push('\n');
+    }
+    out.push_str(&frameworks_section());
+    out
+}
+
+/// A check's rows for the frameworks mapped by AWS's packs or by this project.
+fn framework_rows(meta: &CheckMeta) -> String {
+    frameworks::references(meta)
+        .into_iter()
+        .filter(|r| r.source != frameworks::Source::Cis)
+        .map(|r| {
+            let controls = if r.controls.is_empty() {
+                "—".to_string()
+            } else {
+                r.controls.join(", ")
+            };
+            format!(
+                "| {} ({}) | {controls} |\n",
+                r.framework.title(),
+                r.source.label()
+            )
+        })
+        .collect()
+}
+
+/// The closing section of `docs/checks.md`: every framework's controls.
+fn frameworks_section() -> String {
+    let mut out = String::from(
+        "## Frameworks\n\nEach result can be filed under the controls below \
+         (`iam-evidence checks --framework NAME`; `audit --framework NAME` adds a Controls sheet). \
+         \"AWS conformance pack\" mappings are published by AWS in the AWS Config \"Operational \
+         Best Practices\" conformance packs: a check inherits the controls of its Config rule. \
+         \"iam-evidence mapping\" mappings are this project's reading of the requirement text: \
+         review them before relying on them.\n\n",
+    );
+    for f in Framework::ALL {
+        out.push_str(&framework_markdown(f));
     }
     out
 }
