@@ -225,14 +225,14 @@ impl ReportBuilder {
         let is_root = row.fields.user == "<root_account>" || arn.ends_with(":root");
         if is_root {
             match &mut self.root {
-                None => self.root = Some(CredentialEntry { rows: vec![row] }),
-                Some(entry) => add_distinct(entry, row),
+                None => self.root = Some(CredentialEntry::new(row)),
+                Some(entry) => entry.add_distinct(row),
             }
         } else if let Some(&i) = self.index.get(&arn) {
-            add_distinct(&mut self.users[i], row);
+            self.users[i].add_distinct(row);
         } else {
             self.index.insert(arn, self.users.len());
-            self.users.push(CredentialEntry { rows: vec![row] });
+            self.users.push(CredentialEntry::new(row));
         }
         Ok(())
     }
@@ -355,13 +355,6 @@ impl ReportBuilder {
             account: self.accounts.finish(),
             rows: self.rows,
         })
-    }
-}
-
-/// Adds a row to an entry unless an identical one (in every column a check reads) is there.
-fn add_distinct(entry: &mut CredentialEntry, row: CredentialRow) {
-    if !entry.rows.iter().any(|r| r.fields == row.fields) {
-        entry.rows.push(row);
     }
 }
 

@@ -132,7 +132,7 @@ fn inspect(kind: FileKind, bytes: &[u8], file: &FileRef) -> Result<ExportInfo, I
             info.generated_time = parsed.report.generated_time;
             let mut digest = Sha256::new();
             for entry in parsed.report.root.iter().chain(parsed.report.users.iter()) {
-                for row in &entry.rows {
+                for row in entry.rows() {
                     digest.update(format!("{:?}\n", row.fields).as_bytes());
                 }
             }
