@@ -67,7 +67,7 @@ pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResul
                 out.push(result(
                     &META,
                     account,
-                    user.canonical_arn.clone(),
+                    user.arn.clone(),
                     Status::NotDeterminable,
                     "user not in the credential report (created after it was generated, or a different export date); \
                      console password and MFA unknown",

@@ -40,6 +40,13 @@ impl FileKind {
         }
     }
 
+    /// False for a kind that no check, sheet or cover line reads yet: its files are listed as
+    /// read but used by nothing, never as used. The one place to flip when a check starts
+    /// reading the kind.
+    pub fn used_by_checks(self) -> bool {
+        !matches!(self, FileKind::VirtualMfaDevices | FileKind::AccountSummary)
+    }
+
     /// True for the three credential report forms.
     pub fn is_credential_report(self) -> bool {
         matches!(
@@ -94,6 +101,10 @@ pub fn classify(bytes: &[u8]) -> Classified {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
         return classify_json(trimmed, bytes);
+    }
+    if trimmed.starts_with('[') && serde_json::from_slice::<serde::de::IgnoredAny>(unmarked).is_ok()
+    {
+        return Classified::NotExport("a JSON array, not an IAM export".into());
     }
     let first_line = trimmed.lines().next().unwrap_or("");
     if super::credential_csv::looks_like_header(first_line) {

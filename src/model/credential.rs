@@ -114,6 +114,19 @@ pub struct CredentialFields {
     pub access_keys: [AccessKey; 2],
 }
 
+impl CredentialFields {
+    /// True when both rows say the same in every column a check judges by (all but `user`).
+    pub fn same_credentials(&self, other: &CredentialFields) -> bool {
+        self.arn == other.arn
+            && self.user_creation_time == other.user_creation_time
+            && self.password_enabled == other.password_enabled
+            && self.password_last_used == other.password_last_used
+            && self.password_last_changed == other.password_last_changed
+            && self.mfa_active == other.mfa_active
+            && self.access_keys == other.access_keys
+    }
+}
+
 /// One row of a credential report with where it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CredentialRow {
@@ -142,9 +155,10 @@ impl CredentialEntry {
         }
     }
 
-    /// Adds a row unless an identical one (in every column a check reads) is already there.
+    /// Adds a row unless one the same in every column a check judges by is already there (the
+    /// `user` column is not compared: rows of one ARN are one user whatever name they give).
     pub fn add_distinct(&mut self, row: CredentialRow) {
-        if !self.rows().any(|r| r.fields == row.fields) {
+        if !self.rows().any(|r| r.fields.same_credentials(&row.fields)) {
             self.others.push(row);
         }
     }

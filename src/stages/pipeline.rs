@@ -124,7 +124,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
 
     let started = std::time::Instant::now();
     let mut progress = Progress::new(opts.progress);
-    let scanned = scan_inputs(&pool, &mut progress, &opts.paths)?;
+    let scanned = scan_inputs(&pool, &mut progress, &opts.paths, opts.keep_going)?;
     let mut given = GivenFiles::read(opts)?;
     let mut plan = plan_accounts(&scanned, opts.keep_going, &mut progress)?;
     let ctx = load_context(opts, &mut plan, std::mem::take(&mut given.org));
@@ -312,13 +312,15 @@ impl Streams {
     }
 }
 
-/// Discovers the inputs and scans every file on the workers.
+/// Discovers the inputs (under `--keep-going` a path that cannot be walked is an unreadable
+/// input) and scans every file on the workers.
 fn scan_inputs(
     pool: &rayon::ThreadPool,
     progress: &mut Progress,
     paths: &[PathBuf],
+    keep_going: bool,
 ) -> Result<Vec<ScannedFile>, RunError> {
-    let found = discover(paths)?;
+    let found = discover(paths, keep_going)?;
     progress.phase("files", found.len() as u64);
     let progress = &*progress;
     Ok(pool.install(|| {
@@ -375,21 +377,31 @@ fn plan_accounts(
         }
     }
     let plan = plan(scanned);
-    if !plan.fatal.is_empty() {
-        return Err(RunError::Inputs(plan.fatal));
-    }
     if !plan.errors.is_empty() && !keep_going {
         return Err(RunError::Inputs(plan.errors));
     }
     for e in &plan.errors {
         progress.warn(&format!("warning: left out (--keep-going): {e}"));
     }
+    for (i, reason) in &plan.unassigned {
+        progress.warn(&format!(
+            "warning: unassigned {}: {reason}; it changes no result",
+            scanned[*i].file.file
+        ));
+    }
     if plan.accounts.is_empty() {
-        let skipped = scanned
-            .iter()
-            .filter(|f| matches!(f.outcome, Outcome::Skipped(_)))
-            .count();
-        return Err(RunError::NoExports { skipped });
+        let count =
+            |pick: fn(&Outcome) -> bool| scanned.iter().filter(|f| pick(&f.outcome)).count();
+        let skipped = count(|o| matches!(o, Outcome::Skipped(_)));
+        let found = count(|o| {
+            matches!(o, Outcome::Export(info) if !info.kind.is_credential_report()
+                && info.kind != crate::input::classify::FileKind::AuthorizationDetails)
+        });
+        return Err(if found > 0 {
+            RunError::OnlyOptionalEvidence { found, skipped }
+        } else {
+            RunError::NoExports { skipped }
+        });
     }
     Ok(plan)
 }
@@ -855,7 +867,11 @@ fn describe_export(
         .map(crate::primitives::timestamp::format_utc);
     if let Some(account) = dispositions.used.get(&i) {
         rec.account = Some((*account).to_string());
-        rec.disposition = "used".into();
+        rec.disposition = if info.kind.used_by_checks() {
+            "used".into()
+        } else {
+            crate::output::meta::READ_UNUSED.into()
+        };
         if !crate::primitives::arn::is_standard_account_id(account) {
             rec.note = format!("account ID '{account}' is not 12 digits");
         }

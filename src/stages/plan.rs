@@ -41,10 +41,9 @@ pub struct Plan {
     pub org: OrgAccounts,
     /// Files that name no account and could not be placed: (file index, reason).
     pub unassigned: Vec<(usize, String)>,
-    /// Errors: unreadable exports and conflicting duplicates (fatal unless `--keep-going`).
+    /// Errors: unreadable exports, conflicting duplicates, one account in two partitions
+    /// (fatal unless `--keep-going`).
     pub errors: Vec<InputError>,
-    /// Fatal errors even under `--keep-going` (one account in two partitions).
-    pub fatal: Vec<InputError>,
     /// Files left out under `--keep-going` that no account could be named for.
     pub left_out_files: Vec<(usize, String)>,
 }
@@ -137,31 +136,50 @@ struct Planner<'a> {
 }
 
 impl Planner<'_> {
-    /// Notes an account (and its partition, refusing a second one) named by file `i`.
-    fn note_account(&mut self, key: &AccountKey, i: usize) {
+    /// Notes an account (and its partition) named by file `i`. A second partition for one
+    /// account is an error, and the export of file `i` is left out of that account; the
+    /// error is returned so the file is not placed.
+    fn note_account(&mut self, key: &AccountKey, i: usize) -> Result<(), InputError> {
         let files = self.files;
-        if !key.partition.is_empty() {
-            match self.partitions.get(&key.account) {
-                Some((p, first)) if *p != key.partition => self.out.fatal.push(InputError::file(
-                    &files[i].file.file,
-                    format!(
-                        "account {} appears in partition {} here and in partition {p} in {}",
-                        key.account, key.partition, files[*first].file.file
-                    ),
-                )),
-                Some(_) => {}
-                None => {
-                    self.partitions
-                        .insert(key.account.clone(), (key.partition.clone(), i));
-                }
-            }
-        }
         self.accounts
             .entry(key.account.clone())
             .or_insert_with(|| AccountPlan {
                 account: key.account.clone(),
                 ..AccountPlan::default()
             });
+        if key.partition.is_empty() {
+            return Ok(());
+        }
+        match self.partitions.get(&key.account) {
+            Some((p, first)) if *p != key.partition => {
+                let err = InputError::file(
+                    &files[i].file.file,
+                    format!(
+                        "account {} appears in partition {} here and in partition {p} in {}",
+                        key.account, key.partition, files[*first].file.file
+                    ),
+                );
+                self.out.errors.push(err.clone());
+                Err(err)
+            }
+            Some(_) => Ok(()),
+            None => {
+                self.partitions
+                    .insert(key.account.clone(), (key.partition.clone(), i));
+                Ok(())
+            }
+        }
+    }
+
+    /// Leaves the export of file `i` out of `account`.
+    fn leave_out(&mut self, account: &str, i: usize, kind: ExportKind, reason: String) {
+        if let Some(a) = self.accounts.get_mut(account) {
+            a.left_out.push(LeftOut {
+                kind,
+                reason,
+                files: vec![self.files[i].file.file.to_string()],
+            });
+        }
     }
 
     /// Takes file `i` from the first pass: a failure is an error (and left out of its account
@@ -179,14 +197,9 @@ impl Planner<'_> {
                 self.out.errors.push(error.clone());
                 match (kind.and_then(export_kind), account) {
                     (Some(export), Some(key)) => {
-                        self.note_account(key, i);
-                        if let Some(a) = self.accounts.get_mut(&key.account) {
-                            a.left_out.push(LeftOut {
-                                kind: export,
-                                reason: error.to_string(),
-                                files: vec![f.file.file.to_string()],
-                            });
-                        }
+                        // A second partition is one more error; the export is left out anyway.
+                        let _ = self.note_account(key, i);
+                        self.leave_out(&key.account, i, export, error.to_string());
                     }
                     _ => self.out.left_out_files.push((i, error.to_string())),
                 }
@@ -202,7 +215,12 @@ impl Planner<'_> {
                 match &info.account {
                     Some(_) if !main_export => self.deferred.push(i),
                     Some(key) => {
-                        self.note_account(key, i);
+                        if let Err(err) = self.note_account(key, i) {
+                            if let Some(export) = export_kind(info.kind) {
+                                self.leave_out(&key.account, i, export, err.to_string());
+                            }
+                            return;
+                        }
                         self.folder_accounts
                             .entry(f.folder.clone())
                             .or_default()
