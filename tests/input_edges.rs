@@ -29,16 +29,21 @@ fn fails(paths: &[&Path], fragments: &[&str]) {
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
 }
 
-/// The Inputs sheet row of `file` (panics when there is none).
+/// The Inputs sheet's disposition, note and account of `file` (panics when there is none).
 fn inputs_row(workbook: &Path, file: &str) -> Vec<String> {
     let rows = sheet(workbook, "Inputs");
     let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
     let (file_col, disposition, note) = (col("File"), col("Disposition"), col("Note"));
+    let account = col("Account");
     let row = rows
         .iter()
         .find(|r| r[file_col] == file)
         .unwrap_or_else(|| panic!("no Inputs row for {file}: {rows:?}"));
-    vec![row[disposition].clone(), row[note].clone()]
+    vec![
+        row[disposition].clone(),
+        row[note].clone(),
+        row[account].clone(),
+    ]
 }
 
 /// Every cell of the Cover sheet, joined by lines.
@@ -319,4 +324,73 @@ fn a_password_policy_in_a_folder_of_two_accounts_is_unassigned_with_a_warning() 
         inputs_row(&run.workbook, "password-policy.json")[0],
         "unassigned"
     );
+}
+
+/// A `list-server-certificates` file holding certificates `names` of `account`.
+fn certificates(account: &str, names: &[&str], tail: &str) -> String {
+    let entries: Vec<String> = names
+        .iter()
+        .map(|n| {
+            format!(
+                r#"{{"Path": "/", "ServerCertificateName": "{n}", "ServerCertificateId": "ASCA{n}",
+                    "Arn": "arn:aws:iam::{account}:server-certificate/{n}",
+                    "UploadDate": "2012-05-08 01:02:03.004000+00:00", "Expiration": "2030-01-01T00:00:00Z"}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"ServerCertificateMetadataList": [{}]{tail}}}"#,
+        entries.join(",")
+    )
+}
+
+#[test]
+fn server_certificate_pages_and_an_empty_list_join_their_accounts() {
+    let dir = good_folder();
+    std::fs::write(
+        dir.path().join("certs-1.json"),
+        certificates(
+            "123456789012",
+            &["web"],
+            r#", "IsTruncated": true, "Marker": "m""#,
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("certs-2.json"),
+        certificates("123456789012", &["api"], ""),
+    )
+    .unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let report = std::fs::read_to_string(fixture("reports/plain.csv"))
+        .unwrap()
+        .replace("123456789012", "222222222222");
+    std::fs::write(other.path().join("report.csv"), report).unwrap();
+    std::fs::write(other.path().join("certs.json"), certificates("", &[], "")).unwrap();
+    let run = audit(&[dir.path(), other.path()], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (file, account) in [
+        ("certs-1.json", "123456789012"),
+        ("certs-2.json", "123456789012"),
+        ("certs.json", "222222222222"),
+    ] {
+        let row = inputs_row(&run.workbook, file);
+        assert_eq!(row[0], "read; used by no check yet", "{file}: {row:?}");
+        assert_eq!(row[2], account, "{file}: {row:?}");
+    }
+}
+
+#[test]
+fn a_malformed_server_certificate_list_is_an_export_error() {
+    let dir = good_folder();
+    let bad = certificates("123456789012", &["web"], "").replace("2030-01-01T00:00:00Z", "soon");
+    std::fs::write(dir.path().join("certs.json"), bad).unwrap();
+    fails(
+        &[dir.path()],
+        &[
+            "certs.json: /ServerCertificateMetadataList/0/Expiration",
+            "expected an ISO 8601 timestamp, found 'soon'",
+        ],
+    );
+    kept_going_without(&[dir.path()], "certs.json");
 }

@@ -489,6 +489,7 @@ pub(crate) mod testing {
             authorization_sources: Vec::new(),
             password_policy: None,
             virtual_mfa: None,
+            server_certificates: None,
             summary: None,
             org: Arc::default(),
             known_accounts: Arc::default(),

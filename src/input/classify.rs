@@ -22,6 +22,8 @@ pub enum FileKind {
     VirtualMfaDevices,
     /// `get-account-summary`.
     AccountSummary,
+    /// `list-server-certificates` (a whole list or one page).
+    ServerCertificates,
 }
 
 impl FileKind {
@@ -37,6 +39,7 @@ impl FileKind {
             FileKind::OrgAccounts => "organizations list-accounts",
             FileKind::VirtualMfaDevices => "virtual MFA devices",
             FileKind::AccountSummary => "account summary",
+            FileKind::ServerCertificates => "server certificates (list-server-certificates)",
         }
     }
 
@@ -44,7 +47,10 @@ impl FileKind {
     /// read but used by nothing, never as used. The one place to flip when a check starts
     /// reading the kind.
     pub fn used_by_checks(self) -> bool {
-        !matches!(self, FileKind::VirtualMfaDevices | FileKind::AccountSummary)
+        !matches!(
+            self,
+            FileKind::VirtualMfaDevices | FileKind::AccountSummary | FileKind::ServerCertificates
+        )
     }
 
     /// True for the three credential report forms.
@@ -133,6 +139,7 @@ fn classify_json(text: &str, bytes: &[u8]) -> Classified {
         "Accounts" => FileKind::OrgAccounts,
         "SummaryMap" => FileKind::AccountSummary,
         "VirtualMFADevices" => FileKind::VirtualMfaDevices,
+        super::server_certificates::LIST_KEY => FileKind::ServerCertificates,
         "Error" => {
             let whole = super::text::decode(bytes)
                 .map(|t| t.into_owned())

@@ -6,7 +6,7 @@ use crate::input::text::decode_text;
 use crate::input::{authorization, supplementary};
 use crate::model::{
     Account, Authorization, CredentialReport, ExportKind, LeftOut, OrgAccounts,
-    PasswordPolicyEvidence,
+    PasswordPolicyEvidence, ServerCertificates,
 };
 use crate::primitives::asof::AsOf;
 use crate::primitives::digest::sha256_hex;
@@ -50,6 +50,7 @@ pub fn load(
         Some(i) => Some(supplementary::virtual_mfa(&text(&files[i])?, &files[i].file)?.0),
         None => None,
     };
+    let server_certificates = server_certificates(&plan.server_certificates, files)?;
     let summary = match plan.summary {
         Some(i) => Some(supplementary::account_summary(
             &text(&files[i])?,
@@ -76,6 +77,7 @@ pub fn load(
         password_policy,
         virtual_mfa,
         summary,
+        server_certificates,
         org: ctx.org.clone(),
         known_accounts: ctx.known_accounts.clone(),
         left_out: loader.left_out,
@@ -169,6 +171,23 @@ fn password_policy(
     } else {
         supplementary::password_policy(&decode_text(&bytes, &f.file)?, &f.file)?
     }))
+}
+
+/// The server certificate list, every file of it merged.
+fn server_certificates(
+    indices: &[usize],
+    files: &[ScannedFile],
+) -> Result<Option<ServerCertificates>, InputError> {
+    let mut merged: Option<ServerCertificates> = None;
+    for &i in indices {
+        let (list, _) =
+            crate::input::server_certificates::parse(&text(&files[i])?, &files[i].file)?;
+        match &mut merged {
+            None => merged = Some(list),
+            Some(all) => all.merge(list)?,
+        }
+    }
+    Ok(merged)
 }
 
 /// A file read again and decoded as text.

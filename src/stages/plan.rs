@@ -28,6 +28,8 @@ pub struct AccountPlan {
     pub virtual_mfa: Option<usize>,
     /// Account summary.
     pub summary: Option<usize>,
+    /// Server certificate list files: pages or copies of one list, merged when loading.
+    pub server_certificates: Vec<usize>,
     /// Exports left out under `--keep-going`.
     pub left_out: Vec<LeftOut>,
 }
@@ -59,6 +61,7 @@ impl AccountPlan {
             .chain(&self.password_policy)
             .chain(&self.virtual_mfa)
             .chain(&self.summary)
+            .chain(&self.server_certificates)
             .copied()
     }
 }
@@ -351,13 +354,18 @@ impl Planner<'_> {
         }
     }
 
-    /// One file of each optional evidence kind per account; different duplicates conflict.
+    /// One file of each optional evidence kind per account (different duplicates conflict),
+    /// but every file of a list (server certificates), merged when loading.
     fn settle_evidence(&mut self) {
         let files = self.files;
         for ((account, kind), files_of) in std::mem::take(&mut self.placed.evidence) {
             let Some(plan) = self.accounts.get_mut(&account) else {
                 continue;
             };
+            if kind == FileKind::ServerCertificates {
+                plan.server_certificates = files_of;
+                continue;
+            }
             match distinct(files, &files_of) {
                 Ok(first) => match kind {
                     FileKind::VirtualMfaDevices => plan.virtual_mfa = Some(first),

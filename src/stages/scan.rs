@@ -166,6 +166,12 @@ fn inspect(kind: FileKind, bytes: &[u8], file: &FileRef) -> Result<ExportInfo, I
             info.account = account;
             info.content_digest = file.sha256.to_string();
         }
+        FileKind::ServerCertificates => {
+            let (_, account) =
+                crate::input::server_certificates::parse(&decode_text(bytes, file)?, file)?;
+            info.account = account;
+            info.content_digest = file.sha256.to_string();
+        }
         FileKind::AccountSummary => {
             supplementary::account_summary(&decode_text(bytes, file)?, file)?;
             info.content_digest = file.sha256.to_string();
