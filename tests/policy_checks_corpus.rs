@@ -127,12 +127,14 @@ fn cloudmapper_star_trust_fails_and_its_users_have_no_mfa_deny() {
         .count();
     assert_eq!(roles, 1);
 
-    // Users with `aws` in the account field are tested under the file's account.
+    // Users with `aws` in the account field are tested under the file's account, keyed by
+    // their ARN as written.
     for user in ["USER", "USER_WITH_BAD_INLINE_POLICY"] {
         let r = run.one(
             "mfa-enforced-by-policy",
-            &format!("arn:aws:iam::123456789012:user/{user}"),
+            &format!("arn:aws:iam::aws:user/{user}"),
         );
+        assert_eq!(r["account_id"], "123456789012", "{r}");
         assert_eq!(r["status"], "FAIL", "{r}");
         assert!(
             r["reason"]
@@ -184,10 +186,7 @@ fn cloudmapper_mfa_not_action_deny_attached_to_a_user_is_partial() {
 
     let run = audit(&[&path], &["--quiet"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let r = run.one(
-        "mfa-enforced-by-policy",
-        "arn:aws:iam::123456789012:user/USER",
-    );
+    let r = run.one("mfa-enforced-by-policy", "arn:aws:iam::aws:user/USER");
     assert_eq!(r["status"], "PARTIAL", "{r}");
     let reason = r["reason"].as_str().unwrap();
     assert!(reason.contains("\"iam:*\" (a wildcard)"), "{reason}");

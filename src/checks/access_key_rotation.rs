@@ -70,7 +70,7 @@ fn judge_user(
     out: &mut Vec<CheckResult>,
 ) {
     for slot in 0..2 {
-        if !entry.rows.iter().any(|r| r.fields.access_keys[slot].active) {
+        if !entry.rows().any(|r| r.fields.access_keys[slot].active) {
             continue;
         }
         if entry.is_conflicting() {

@@ -67,7 +67,7 @@ pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResul
                 out.push(result(
                     &META,
                     account,
-                    user.canonical_arn.clone(),
+                    user.arn.clone(),
                     Status::NotDeterminable,
                     "user not in the credential report (created after it was generated, or a different export date); \
                      console password and MFA unknown",
@@ -79,11 +79,8 @@ pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResul
 }
 
 fn judge(account: &Account, entry: &CredentialEntry) -> Option<CheckResult> {
-    let has_password = |e: &CredentialEntry| {
-        e.rows
-            .iter()
-            .any(|r| r.fields.password_enabled == Flag::True)
-    };
+    let has_password =
+        |e: &CredentialEntry| e.rows().any(|r| r.fields.password_enabled == Flag::True);
     if !has_password(entry) {
         return None;
     }
@@ -100,7 +97,7 @@ fn judge(account: &Account, entry: &CredentialEntry) -> Option<CheckResult> {
             ),
             Some(row.source.clone()),
         );
-        r.evidence_sources = entry.rows[1..].iter().map(|x| x.source.clone()).collect();
+        r.evidence_sources = entry.others().map(|x| x.source.clone()).collect();
         return Some(r);
     }
     let f = &row.fields;

@@ -8,7 +8,7 @@
 //! status is the worst part: FAIL > NOT_DETERMINABLE > MANUAL > PASS. Severity is high when
 //! any trusted principal is external, medium when all are internal.
 
-use super::policy_sources::{canonical_entity_arn, push_unique, statement_source};
+use super::policy_sources::{push_unique, statement_source};
 use super::{
     CheckMeta, CheckResult, References, Severity, Status, Thresholds, missing_export, result,
 };
@@ -100,7 +100,7 @@ pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResul
     };
     let mut tested = std::collections::BTreeSet::new();
     for role in &auth.roles {
-        let arn = canonical_entity_arn(account, &role.arn);
+        let arn = role.arn.clone();
         if !tested.insert(arn.clone()) {
             continue;
         }

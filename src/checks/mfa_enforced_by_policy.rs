@@ -291,7 +291,7 @@ fn coverage_gaps(statement: &Statement) -> Vec<String> {
 }
 
 fn judge(account: &Account, index: &Index<'_>, user: &User) -> CheckResult {
-    let policies = user_policies(account, index, user);
+    let policies = user_policies(index, user);
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut ignored: Vec<String> = Vec::new();
     for doc in &policies.documents {
@@ -459,7 +459,7 @@ fn judge(account: &Account, index: &Index<'_>, user: &User) -> CheckResult {
     let mut r = result(
         &META,
         account,
-        user.canonical_arn.clone(),
+        user.arn.clone(),
         status,
         reason,
         Some(source),

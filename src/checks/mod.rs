@@ -410,12 +410,11 @@ pub fn conflicting_rows(
     );
     r.credential = credential;
     r.evidence = entry
-        .rows
-        .iter()
+        .rows()
         .map(|row| format!("{}: {}", row.source.location, describe(&row.fields)))
         .collect::<Vec<_>>()
         .join(" | ");
-    r.evidence_sources = entry.rows[1..].iter().map(|x| x.source.clone()).collect();
+    r.evidence_sources = entry.others().map(|x| x.source.clone()).collect();
     r
 }
 
@@ -491,6 +490,7 @@ pub(crate) mod testing {
             authorization_sources: Vec::new(),
             password_policy: None,
             virtual_mfa: None,
+            server_certificates: None,
             summary: None,
             org: Arc::default(),
             known_accounts: Arc::default(),
@@ -549,16 +549,16 @@ pub(crate) mod testing {
 
     /// An entry from rows on consecutive lines starting at `line`.
     pub fn entry(line: usize, rows: Vec<CredentialFields>) -> CredentialEntry {
-        CredentialEntry {
-            rows: rows
-                .into_iter()
-                .enumerate()
-                .map(|(i, fields)| CredentialRow {
-                    fields,
-                    source: report_file().at(format!("line {}", line + i)),
-                })
-                .collect(),
-        }
+        let mut rows = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, fields)| CredentialRow {
+                fields,
+                source: report_file().at(format!("line {}", line + i)),
+            });
+        let mut entry = CredentialEntry::new(rows.next().expect("an entry has a row"));
+        rows.for_each(|row| entry.add_distinct(row));
+        entry
     }
 
     /// Adds users to the account's credential report, one row each from line 3 on.

@@ -9,9 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::policy_sources::{
-    Index, canonical_entity_arn, default_document, inline_id, push_unique, statement_source,
-};
+use super::policy_sources::{Index, default_document, inline_id, push_unique, statement_source};
 use super::{
     CheckMeta, CheckResult, References, Severity, Status, Thresholds, missing_export, result,
 };
@@ -79,14 +77,14 @@ pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResul
     // Customer managed policy ARN -> the entities that list it in AttachedManagedPolicies.
     let mut attached_to: BTreeMap<&str, Vec<(String, &SourceRef)>> = BTreeMap::new();
     for u in &auth.users {
-        collect(&mut attached_to, &u.attached, &u.canonical_arn, &u.source);
+        collect(&mut attached_to, &u.attached, &u.arn, &u.source);
     }
     for g in &auth.groups {
-        let entity = canonical_entity_arn(account, &g.arn);
+        let entity = g.arn.clone();
         collect(&mut attached_to, &g.attached, &entity, &g.source);
     }
     for r in &auth.roles {
-        let entity = canonical_entity_arn(account, &r.arn);
+        let entity = r.arn.clone();
         collect(&mut attached_to, &r.attached, &entity, &r.source);
     }
 
@@ -133,19 +131,19 @@ pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResul
     }
 
     for u in &auth.users {
-        let entity = u.canonical_arn.clone();
+        let entity = u.arn.clone();
         for p in &u.inline_policies {
             push_inline(account, &mut tested, out, &entity, p);
         }
     }
     for g in &auth.groups {
-        let entity = canonical_entity_arn(account, &g.arn);
+        let entity = g.arn.clone();
         for p in &g.inline_policies {
             push_inline(account, &mut tested, out, &entity, p);
         }
     }
     for r in &auth.roles {
-        let entity = canonical_entity_arn(account, &r.arn);
+        let entity = r.arn.clone();
         for p in &r.inline_policies {
             push_inline(account, &mut tested, out, &entity, p);
         }

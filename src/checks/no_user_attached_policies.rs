@@ -128,7 +128,7 @@ fn judge(account: &Account, user: &User) -> CheckResult {
     let mut r = result(
         &META,
         account,
-        user.canonical_arn.clone(),
+        user.arn.clone(),
         status,
         reason,
         Some(user.source.clone()),

@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::model::Authorization;
 use crate::model::iam::{Attachment, Group, InlinePolicy, ManagedPolicy, User, is_aws_managed_arn};
-use crate::model::{Account, Authorization};
 use crate::policy::{Policy, Statement};
 use crate::primitives::source::SourceRef;
 
@@ -34,18 +34,6 @@ impl<'a> Index<'a> {
             groups.entry(g.name.as_str()).or_insert(g);
         }
         Index { policies, groups }
-    }
-}
-
-/// An entity ARN with the account substituted for an `aws` account field (hand-edited files
-/// and some collectors write `arn:aws:iam::aws:user/NAME`); policy ARNs are left as they are.
-pub fn canonical_entity_arn(account: &Account, arn: &str) -> String {
-    match crate::primitives::arn::Arn::parse(arn) {
-        Some(a) if a.account == "aws" && !a.resource.starts_with("policy/") => format!(
-            "arn:{}:{}::{}:{}",
-            a.partition, a.service, account.id, a.resource
-        ),
-        _ => arn.to_string(),
     }
 }
 
@@ -186,13 +174,13 @@ pub struct UserPolicies<'a> {
 }
 
 /// Gathers the policies that apply to `user`.
-pub fn user_policies<'a>(account: &Account, index: &Index<'a>, user: &'a User) -> UserPolicies<'a> {
+pub fn user_policies<'a>(index: &Index<'a>, user: &'a User) -> UserPolicies<'a> {
     let mut out = UserPolicies {
         documents: Vec::new(),
         missing: Vec::new(),
         route_entries: Vec::new(),
     };
-    let user_arn = user.canonical_arn.as_str();
+    let user_arn = user.arn.as_str();
     push_inline(
         &mut out,
         user_arn,
@@ -205,7 +193,7 @@ pub fn user_policies<'a>(account: &Account, index: &Index<'a>, user: &'a User) -
         match index.groups.get(name.as_str()) {
             Some(group) => {
                 out.route_entries.push(group.source.clone());
-                let group_arn = canonical_entity_arn(account, &group.arn);
+                let group_arn = group.arn.clone();
                 push_inline(&mut out, &group_arn, &group.inline_policies, route.clone());
                 push_attached(&mut out, index, &group.attached, route);
             }

@@ -77,7 +77,7 @@ pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResul
             ),
             Some(row.source.clone()),
         );
-        r.evidence_sources = entry.rows[1..].iter().map(|x| x.source.clone()).collect();
+        r.evidence_sources = entry.others().map(|x| x.source.clone()).collect();
         out.push(r);
         return;
     }

@@ -57,7 +57,7 @@ pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResul
 
 fn judge(account: &Account, entry: &CredentialEntry) -> Option<CheckResult> {
     let has_active = |f: &CredentialFields| f.access_keys.iter().any(|k| k.active);
-    if !entry.rows.iter().any(|r| has_active(&r.fields)) {
+    if !entry.rows().any(|r| has_active(&r.fields)) {
         return None;
     }
     if entry.is_conflicting() {

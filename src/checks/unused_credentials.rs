@@ -112,11 +112,7 @@ fn judge_user(
     out: &mut Vec<CheckResult>,
 ) {
     for credential in [Credential::Password, Credential::Key(0), Credential::Key(1)] {
-        if !entry
-            .rows
-            .iter()
-            .any(|r| credential.in_population(&r.fields))
-        {
+        if !entry.rows().any(|r| credential.in_population(&r.fields)) {
             continue;
         }
         let row = entry.first();

@@ -22,6 +22,8 @@ pub enum FileKind {
     VirtualMfaDevices,
     /// `get-account-summary`.
     AccountSummary,
+    /// `list-server-certificates` (a whole list or one page).
+    ServerCertificates,
 }
 
 impl FileKind {
@@ -37,7 +39,18 @@ impl FileKind {
             FileKind::OrgAccounts => "organizations list-accounts",
             FileKind::VirtualMfaDevices => "virtual MFA devices",
             FileKind::AccountSummary => "account summary",
+            FileKind::ServerCertificates => "server certificates (list-server-certificates)",
         }
+    }
+
+    /// False for a kind that no check, sheet or cover line reads yet: its files are listed as
+    /// read but used by nothing, never as used. The one place to flip when a check starts
+    /// reading the kind.
+    pub fn used_by_checks(self) -> bool {
+        !matches!(
+            self,
+            FileKind::VirtualMfaDevices | FileKind::AccountSummary | FileKind::ServerCertificates
+        )
     }
 
     /// True for the three credential report forms.
@@ -95,6 +108,10 @@ pub fn classify(bytes: &[u8]) -> Classified {
     if trimmed.starts_with('{') {
         return classify_json(trimmed, bytes);
     }
+    if trimmed.starts_with('[') && serde_json::from_slice::<serde::de::IgnoredAny>(unmarked).is_ok()
+    {
+        return Classified::NotExport("a JSON array, not an IAM export".into());
+    }
     let first_line = trimmed.lines().next().unwrap_or("");
     if super::credential_csv::looks_like_header(first_line) {
         return Classified::Export(FileKind::CredentialReportCsv);
@@ -122,6 +139,7 @@ fn classify_json(text: &str, bytes: &[u8]) -> Classified {
         "Accounts" => FileKind::OrgAccounts,
         "SummaryMap" => FileKind::AccountSummary,
         "VirtualMFADevices" => FileKind::VirtualMfaDevices,
+        super::server_certificates::LIST_KEY => FileKind::ServerCertificates,
         "Error" => {
             let whole = super::text::decode(bytes)
                 .map(|t| t.into_owned())

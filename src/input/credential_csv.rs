@@ -225,14 +225,14 @@ impl ReportBuilder {
         let is_root = row.fields.user == "<root_account>" || arn.ends_with(":root");
         if is_root {
             match &mut self.root {
-                None => self.root = Some(CredentialEntry { rows: vec![row] }),
-                Some(entry) => add_distinct(entry, row),
+                None => self.root = Some(CredentialEntry::new(row)),
+                Some(entry) => entry.add_distinct(row),
             }
         } else if let Some(&i) = self.index.get(&arn) {
-            add_distinct(&mut self.users[i], row);
+            self.users[i].add_distinct(row);
         } else {
             self.index.insert(arn, self.users.len());
-            self.users.push(CredentialEntry { rows: vec![row] });
+            self.users.push(CredentialEntry::new(row));
         }
         Ok(())
     }
@@ -244,84 +244,30 @@ impl ReportBuilder {
     }
 
     fn fields(&mut self, cells: &[&str], location: &str) -> Result<CredentialFields, InputError> {
-        let cell = |name: &'static str| cells[self.columns[name]].trim();
-        let err = |name: &str, expected: &str, found: &str| {
-            InputError::at(
-                &self.file.file,
-                format!("{location}, column {name}"),
-                format!("expected {expected}, found '{found}'"),
-            )
+        let row = Cells {
+            cells,
+            columns: &self.columns,
+            file: &self.file,
+            location,
         };
-        let boolean = |name: &'static str| -> Result<bool, InputError> {
-            match cell(name).to_ascii_lowercase().as_str() {
-                "true" => Ok(true),
-                "false" => Ok(false),
-                _ => Err(err(name, "true or false", cell(name))),
-            }
-        };
-        let dated = |name: &'static str| -> Result<Dated, InputError> {
-            let v = cell(name);
-            match v {
-                "N/A" => Ok(Dated::NotApplicable),
-                "no_information" => Ok(Dated::NoInformation),
-                "not_supported" => Ok(Dated::NotSupported),
-                _ => crate::primitives::timestamp::parse(v)
-                    .map(Dated::At)
-                    .ok_or_else(|| {
-                        err(
-                            name,
-                            "an ISO 8601 timestamp, N/A, no_information or not_supported",
-                            v,
-                        )
-                    }),
-            }
-        };
-        let password_enabled = match cell("password_enabled").to_ascii_lowercase().as_str() {
-            "true" => Flag::True,
-            "false" => Flag::False,
-            "not_supported" => Flag::NotSupported,
-            _ => {
-                return Err(err(
-                    "password_enabled",
-                    "true, false or not_supported",
-                    cell("password_enabled"),
-                ));
-            }
-        };
-        let key = |slot: u8,
-                   active: &'static str,
-                   rotated: &'static str,
-                   used: &'static str|
-         -> Result<AccessKey, InputError> {
+        let key = |slot: u8| -> Result<AccessKey, InputError> {
+            let [active, rotated, used] = KEY_COLUMNS[usize::from(slot - 1)];
             Ok(AccessKey {
                 slot,
-                active: boolean(active)?,
-                last_rotated: dated(rotated)?,
-                last_used: dated(used)?,
+                active: row.boolean(active)?,
+                last_rotated: row.dated(rotated)?,
+                last_used: row.dated(used)?,
             })
         };
         let fields = CredentialFields {
-            user: cell("user").to_string(),
-            arn: cell("arn").to_string(),
-            user_creation_time: dated("user_creation_time")?,
-            password_enabled,
-            password_last_used: dated("password_last_used")?,
-            password_last_changed: dated("password_last_changed")?,
-            mfa_active: boolean("mfa_active")?,
-            access_keys: [
-                key(
-                    1,
-                    "access_key_1_active",
-                    "access_key_1_last_rotated",
-                    "access_key_1_last_used_date",
-                )?,
-                key(
-                    2,
-                    "access_key_2_active",
-                    "access_key_2_last_rotated",
-                    "access_key_2_last_used_date",
-                )?,
-            ],
+            user: row.cell("user").to_string(),
+            arn: row.cell("arn").to_string(),
+            user_creation_time: row.dated("user_creation_time")?,
+            password_enabled: row.flag("password_enabled")?,
+            password_last_used: row.dated("password_last_used")?,
+            password_last_changed: row.dated("password_last_changed")?,
+            mfa_active: row.boolean("mfa_active")?,
+            access_keys: [key(1)?, key(2)?],
         };
         for d in [
             fields.user_creation_time,
@@ -358,10 +304,75 @@ impl ReportBuilder {
     }
 }
 
-/// Adds a row to an entry unless an identical one (in every column a check reads) is there.
-fn add_distinct(entry: &mut CredentialEntry, row: CredentialRow) {
-    if !entry.rows.iter().any(|r| r.fields == row.fields) {
-        entry.rows.push(row);
+/// The `access_key_N_active`, `_last_rotated` and `_last_used_date` columns of keys 1 and 2.
+const KEY_COLUMNS: [[&str; 3]; 2] = [
+    [
+        "access_key_1_active",
+        "access_key_1_last_rotated",
+        "access_key_1_last_used_date",
+    ],
+    [
+        "access_key_2_active",
+        "access_key_2_last_rotated",
+        "access_key_2_last_used_date",
+    ],
+];
+
+/// One data row's cells, read by column name; a bad value is an error naming the column.
+struct Cells<'a> {
+    cells: &'a [&'a str],
+    columns: &'a HashMap<&'static str, usize>,
+    file: &'a FileRef,
+    location: &'a str,
+}
+
+impl Cells<'_> {
+    fn cell(&self, name: &str) -> &str {
+        self.columns
+            .get(name)
+            .and_then(|&i| self.cells.get(i))
+            .map_or("", |c| c.trim())
+    }
+
+    fn error(&self, name: &str, expected: &str) -> InputError {
+        InputError::at(
+            &self.file.file,
+            format!("{}, column {name}", self.location),
+            format!("expected {expected}, found '{}'", self.cell(name)),
+        )
+    }
+
+    fn boolean(&self, name: &str) -> Result<bool, InputError> {
+        match self.cell(name).to_ascii_lowercase().as_str() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(self.error(name, "true or false")),
+        }
+    }
+
+    fn flag(&self, name: &str) -> Result<Flag, InputError> {
+        match self.cell(name).to_ascii_lowercase().as_str() {
+            "true" => Ok(Flag::True),
+            "false" => Ok(Flag::False),
+            "not_supported" => Ok(Flag::NotSupported),
+            _ => Err(self.error(name, "true, false or not_supported")),
+        }
+    }
+
+    fn dated(&self, name: &str) -> Result<Dated, InputError> {
+        match self.cell(name) {
+            "N/A" => Ok(Dated::NotApplicable),
+            "no_information" => Ok(Dated::NoInformation),
+            "not_supported" => Ok(Dated::NotSupported),
+            v => crate::primitives::timestamp::parse(v)
+                .map(Dated::At)
+                .ok_or_else(|| {
+                    self.error(
+                        name,
+                        "an ISO 8601 timestamp, N/A, no_information or not_supported",
+                    )
+                }),
+        }
     }
 }
 

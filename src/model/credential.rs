@@ -114,6 +114,19 @@ pub struct CredentialFields {
     pub access_keys: [AccessKey; 2],
 }
 
+impl CredentialFields {
+    /// True when both rows say the same in every column a check judges by (all but `user`).
+    pub fn same_credentials(&self, other: &CredentialFields) -> bool {
+        self.arn == other.arn
+            && self.user_creation_time == other.user_creation_time
+            && self.password_enabled == other.password_enabled
+            && self.password_last_used == other.password_last_used
+            && self.password_last_changed == other.password_last_changed
+            && self.mfa_active == other.mfa_active
+            && self.access_keys == other.access_keys
+    }
+}
+
 /// One row of a credential report with where it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CredentialRow {
@@ -124,21 +137,50 @@ pub struct CredentialRow {
 }
 
 /// All rows of one principal (keyed by exact ARN): one row, or several conflicting ones.
+/// Never empty: it is built from its first row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CredentialEntry {
-    /// Distinct rows for this ARN in file order; identical duplicates are counted once.
-    pub rows: Vec<CredentialRow>,
+    /// The first row in file order.
+    first: CredentialRow,
+    /// Further distinct rows for this ARN in file order; identical duplicates are counted once.
+    others: Vec<CredentialRow>,
 }
 
 impl CredentialEntry {
-    /// The first row (every entry has at least one).
+    /// An entry holding one row.
+    pub fn new(first: CredentialRow) -> Self {
+        CredentialEntry {
+            first,
+            others: Vec::new(),
+        }
+    }
+
+    /// Adds a row unless one the same in every column a check judges by is already there (the
+    /// `user` column is not compared: rows of one ARN are one user whatever name they give).
+    pub fn add_distinct(&mut self, row: CredentialRow) {
+        if !self.rows().any(|r| r.fields.same_credentials(&row.fields)) {
+            self.others.push(row);
+        }
+    }
+
+    /// The first row.
     pub fn first(&self) -> &CredentialRow {
-        &self.rows[0]
+        &self.first
+    }
+
+    /// Every row, first row first.
+    pub fn rows(&self) -> impl Iterator<Item = &CredentialRow> {
+        std::iter::once(&self.first).chain(&self.others)
+    }
+
+    /// The rows after the first (the conflicting ones).
+    pub fn others(&self) -> impl Iterator<Item = &CredentialRow> {
+        self.others.iter()
     }
 
     /// True when the report holds conflicting rows for this principal.
     pub fn is_conflicting(&self) -> bool {
-        self.rows.len() > 1
+        !self.others.is_empty()
     }
 
     /// The exact ARN of this principal.
@@ -148,11 +190,7 @@ impl CredentialEntry {
 
     /// Where the conflicting rows are, for a reason text (`line 4 and line 9`).
     pub fn locations(&self) -> String {
-        let locs: Vec<&str> = self
-            .rows
-            .iter()
-            .map(|r| r.source.location.as_str())
-            .collect();
+        let locs: Vec<&str> = self.rows().map(|r| r.source.location.as_str()).collect();
         locs.join(" and ")
     }
 }

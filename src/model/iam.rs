@@ -31,7 +31,8 @@ pub struct User {
     pub name: String,
     /// `Arn`, as exported.
     pub arn: String,
-    /// `Arn` with the file's account substituted for an `aws` account field.
+    /// `Arn` with the file's account substituted for an `aws` account field, to match the
+    /// credential report's rows; results name the user by `arn`, as written.
     pub canonical_arn: String,
     /// Group names from `GroupList`.
     pub groups: Vec<String>,

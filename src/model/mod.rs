@@ -2,6 +2,7 @@
 
 pub mod credential;
 pub mod iam;
+pub mod server_certificates;
 pub mod supplementary;
 
 use crate::primitives::asof::AsOf;
@@ -10,6 +11,7 @@ use std::sync::Arc;
 
 pub use credential::{AccessKey, CredentialEntry, CredentialReport, CredentialRow, Dated, Flag};
 pub use iam::Authorization;
+pub use server_certificates::{ServerCertificate, ServerCertificates};
 pub use supplementary::{AccountSummary, OrgAccounts, PasswordPolicyEvidence, VirtualMfaDevices};
 
 /// The two main export kinds; checks say which they need.
@@ -64,6 +66,8 @@ pub struct Account {
     pub virtual_mfa: Option<VirtualMfaDevices>,
     /// The account summary, when present.
     pub summary: Option<AccountSummary>,
+    /// The server certificate list (every file of it merged), when present.
+    pub server_certificates: Option<ServerCertificates>,
     /// The organization's account list (shared by all accounts).
     pub org: Arc<OrgAccounts>,
     /// The accounts present in this run's inputs (for internal vs external trust).

@@ -269,7 +269,7 @@ fn user_rows(account: &Account, out: &mut Vec<Row>) {
         } else {
             String::new()
         };
-        for row in &entry.rows {
+        for row in entry.rows() {
             out.push(user_row(account, row, &note));
         }
     }

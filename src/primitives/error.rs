@@ -62,6 +62,17 @@ pub enum RunError {
         /// How many files were looked at and skipped.
         skipped: usize,
     },
+    /// The inputs held optional evidence (password policies, summaries, account lists) but no
+    /// credential report and no authorization export (exit 1).
+    #[error(
+        "{found} optional evidence file(s) found, but no credential report or authorization export ({skipped} file(s) skipped as not an export)"
+    )]
+    OnlyOptionalEvidence {
+        /// Optional evidence files read.
+        found: usize,
+        /// How many files were looked at and skipped.
+        skipped: usize,
+    },
 }
 
 impl RunError {

@@ -4,10 +4,14 @@ use crate::input::classify::FileKind;
 use crate::input::credential_report::parse_credential_report;
 use crate::input::text::decode_text;
 use crate::input::{authorization, supplementary};
-use crate::model::{Account, Authorization, ExportKind, LeftOut, OrgAccounts};
+use crate::model::{
+    Account, Authorization, CredentialReport, ExportKind, LeftOut, OrgAccounts,
+    PasswordPolicyEvidence, ServerCertificates,
+};
 use crate::primitives::asof::AsOf;
 use crate::primitives::digest::sha256_hex;
 use crate::primitives::error::InputError;
+use crate::primitives::source::SourceRef;
 use crate::stages::plan::AccountPlan;
 use crate::stages::scan::{Outcome, ScannedFile};
 use std::collections::BTreeSet;
@@ -33,91 +37,23 @@ pub fn load(
     files: &[ScannedFile],
     ctx: &LoadContext,
 ) -> Result<Account, InputError> {
-    let mut left_out = plan.left_out.clone();
-    let leave_out = |kind: ExportKind,
-                     err: InputError,
-                     left_out: &mut Vec<LeftOut>|
-     -> Result<(), InputError> {
-        if ctx.keep_going {
-            let indices: Vec<usize> = match kind {
-                ExportKind::CredentialReport => plan.credential_report.into_iter().collect(),
-                ExportKind::PasswordPolicy => plan.password_policy.into_iter().collect(),
-                ExportKind::AuthorizationDetails => [
-                    plan.authorization.as_slice(),
-                    plan.authorization_duplicates.as_slice(),
-                ]
-                .concat(),
-            };
-            left_out.push(LeftOut {
-                kind,
-                reason: err.to_string(),
-                files: indices
-                    .iter()
-                    .map(|&i| files[i].file.file.to_string())
-                    .collect(),
-            });
-            Ok(())
-        } else {
-            Err(err)
-        }
+    let mut loader = Loader {
+        plan,
+        files,
+        keep_going: ctx.keep_going,
+        left_out: plan.left_out.clone(),
     };
-
-    let mut credential_report = None;
-    if let Some(i) = plan.credential_report {
-        let kind = export_kind(&files[i]);
-        match read(&files[i])
-            .and_then(|bytes| parse_credential_report(kind, &bytes, &files[i].file))
-        {
-            Ok(parsed) => credential_report = Some(parsed.report),
-            Err(e) => leave_out(ExportKind::CredentialReport, e, &mut left_out)?,
-        }
-    }
-
-    let mut authorization_sources = Vec::new();
-    let authorization = if plan.authorization.is_empty() {
-        None
-    } else {
-        match load_authorization(plan, files) {
-            Ok(a) => {
-                authorization_sources = plan
-                    .authorization
-                    .iter()
-                    .map(|&i| files[i].file.at(""))
-                    .collect();
-                Some(a)
-            }
-            Err(e) => {
-                leave_out(ExportKind::AuthorizationDetails, e, &mut left_out)?;
-                None
-            }
-        }
-    };
-
-    let mut password_policy = None;
-    if let Some(i) = plan.password_policy {
-        let f = &files[i];
-        let bytes = read(f)?;
-        password_policy = Some(if export_kind(f) == FileKind::PasswordPolicyNotSet {
-            crate::model::PasswordPolicyEvidence::NotSet {
-                source: f.file.at("/Error"),
-            }
-        } else {
-            supplementary::password_policy(&decode_text(&bytes, &f.file)?, &f.file)?
-        });
-    }
+    let credential_report = loader.credential_report()?;
+    let (authorization, authorization_sources) = loader.authorization()?;
+    let password_policy = password_policy(plan.password_policy, files)?;
     let virtual_mfa = match plan.virtual_mfa {
-        Some(i) => Some(
-            supplementary::virtual_mfa(
-                &decode_text(&read(&files[i])?, &files[i].file)?,
-                &files[i].file,
-            )?
-            .0,
-        ),
+        Some(i) => Some(supplementary::virtual_mfa(&text(&files[i])?, &files[i].file)?.0),
         None => None,
     };
+    let server_certificates = server_certificates(&plan.server_certificates, files)?;
     let summary = match plan.summary {
         Some(i) => Some(supplementary::account_summary(
-            &decode_text(&read(&files[i])?, &files[i].file)?,
+            &text(&files[i])?,
             &files[i].file,
         )?),
         None => None,
@@ -141,11 +77,122 @@ pub fn load(
         password_policy,
         virtual_mfa,
         summary,
+        server_certificates,
         org: ctx.org.clone(),
         known_accounts: ctx.known_accounts.clone(),
-        left_out,
+        left_out: loader.left_out,
         as_of,
     })
+}
+
+/// One account's main exports while they load, and what was left out of them.
+struct Loader<'a> {
+    plan: &'a AccountPlan,
+    files: &'a [ScannedFile],
+    keep_going: bool,
+    left_out: Vec<LeftOut>,
+}
+
+impl Loader<'_> {
+    /// Under `--keep-going`, records an export as left out (with every file of it); otherwise
+    /// returns the error.
+    fn leave_out(&mut self, kind: ExportKind, err: InputError) -> Result<(), InputError> {
+        if !self.keep_going {
+            return Err(err);
+        }
+        let plan = self.plan;
+        let indices: Vec<usize> = match kind {
+            ExportKind::CredentialReport => plan.credential_report.into_iter().collect(),
+            ExportKind::PasswordPolicy => plan.password_policy.into_iter().collect(),
+            ExportKind::AuthorizationDetails => [
+                plan.authorization.as_slice(),
+                plan.authorization_duplicates.as_slice(),
+            ]
+            .concat(),
+        };
+        self.left_out.push(LeftOut {
+            kind,
+            reason: err.to_string(),
+            files: indices
+                .iter()
+                .map(|&i| self.files[i].file.file.to_string())
+                .collect(),
+        });
+        Ok(())
+    }
+
+    fn credential_report(&mut self) -> Result<Option<CredentialReport>, InputError> {
+        let Some(i) = self.plan.credential_report else {
+            return Ok(None);
+        };
+        let f = &self.files[i];
+        match read(f).and_then(|bytes| parse_credential_report(export_kind(f), &bytes, &f.file)) {
+            Ok(parsed) => Ok(Some(parsed.report)),
+            Err(e) => self
+                .leave_out(ExportKind::CredentialReport, e)
+                .map(|()| None),
+        }
+    }
+
+    /// The merged authorization export and the files it came from.
+    fn authorization(&mut self) -> Result<(Option<Authorization>, Vec<SourceRef>), InputError> {
+        if self.plan.authorization.is_empty() {
+            return Ok((None, Vec::new()));
+        }
+        match load_authorization(self.plan, self.files) {
+            Ok(a) => {
+                let sources = self
+                    .plan
+                    .authorization
+                    .iter()
+                    .map(|&i| self.files[i].file.at(""))
+                    .collect();
+                Ok((Some(a), sources))
+            }
+            Err(e) => self
+                .leave_out(ExportKind::AuthorizationDetails, e)
+                .map(|()| (None, Vec::new())),
+        }
+    }
+}
+
+/// The password policy, or the answer that none is set.
+fn password_policy(
+    file: Option<usize>,
+    files: &[ScannedFile],
+) -> Result<Option<PasswordPolicyEvidence>, InputError> {
+    let Some(i) = file else { return Ok(None) };
+    let f = &files[i];
+    let bytes = read(f)?;
+    Ok(Some(if export_kind(f) == FileKind::PasswordPolicyNotSet {
+        PasswordPolicyEvidence::NotSet {
+            source: f.file.at("/Error"),
+        }
+    } else {
+        supplementary::password_policy(&decode_text(&bytes, &f.file)?, &f.file)?
+    }))
+}
+
+/// The server certificate list, every file of it merged.
+fn server_certificates(
+    indices: &[usize],
+    files: &[ScannedFile],
+) -> Result<Option<ServerCertificates>, InputError> {
+    let mut merged: Option<ServerCertificates> = None;
+    for &i in indices {
+        let (list, _) =
+            crate::input::server_certificates::parse(&text(&files[i])?, &files[i].file)?;
+        match &mut merged {
+            None => merged = Some(list),
+            Some(all) => all.merge(list)?,
+        }
+    }
+    Ok(merged)
+}
+
+/// A file read again and decoded as text.
+fn text(f: &ScannedFile) -> Result<String, InputError> {
+    Ok(decode_text(&read(f)?, &f.file)?.into_owned())
 }
 
 fn load_authorization(

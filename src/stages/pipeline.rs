@@ -115,22 +115,7 @@ impl Work<'_> {
 /// Runs an audit end to end. Outputs are written only when the whole run succeeds.
 pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     // Fail fast on an unwritable output before reading anything.
-    let workbook_file = AtomicFile::create(&opts.output)?;
-    let mut results_file = match &opts.results {
-        Some(p) => Some(AtomicFile::create(p)?),
-        None => None,
-    };
-    let meta_file = match &opts.results {
-        Some(p) => Some(AtomicFile::create(&crate::output::meta::meta_path(p))?),
-        None => None,
-    };
-    let mut evidence_file = match &opts.results {
-        Some(p) => Some(AtomicFile::create(
-            &crate::output::evidence_jsonl::path_for(p),
-        )?),
-        None => None,
-    };
-
+    let mut files = OutputFiles::create(opts)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .start_handler(|_| crate::stages::threads::lower_worker_priority())
@@ -139,9 +124,206 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
 
     let started = std::time::Instant::now();
     let mut progress = Progress::new(opts.progress);
-    let found = discover(&opts.paths)?;
+    let scanned = scan_inputs(&pool, &mut progress, &opts.paths, opts.keep_going)?;
+    let mut given = GivenFiles::read(opts)?;
+    let mut plan = plan_accounts(&scanned, opts.keep_going, &mut progress)?;
+    let ctx = load_context(opts, &mut plan, std::mem::take(&mut given.org));
+
+    let mut streams = Streams::open(&mut files, &opts.output)?;
+    let records = audit_accounts(
+        opts,
+        &pool,
+        &mut progress,
+        (&plan, &scanned, &ctx),
+        &mut given,
+        &mut streams,
+    )?;
+    let total = streams.jsonl.lines();
+    let Streams {
+        jsonl,
+        workbook,
+        evidence,
+        results_path,
+        scratch,
+    } = streams;
+    jsonl.finish().map_err(|e| output_error(&opts.output, &e))?;
+    if let Some(ex) = &given.exceptions {
+        for line in ex.summary_lines() {
+            progress.warn(&line);
+        }
+    }
+    let record = run_record(
+        opts,
+        input_list(opts, &scanned, &plan, &records, &given),
+        records,
+        total,
+        given,
+    );
+
+    if let Some(path) = &opts.baseline {
+        warn_of_baseline_run(path, &record, &mut progress);
+    }
+
+    // The Results and evidence sheets are written; the rest needs the whole run.
+    progress.stage("writing the workbook");
+    let findings = workbook.findings();
+    let written = workbook.finish(files.workbook.temp_path(), &record, &results_path);
+    drop(scratch);
+    written.map_err(|e| output_error(&opts.output, &e))?;
+    files.commit(&record, evidence, &opts.output)?;
+    progress.finish(&format!(
+        "audited {} account(s): {total} result(s), {findings} finding(s) in {:.1} s; wrote {}",
+        record.accounts.len(),
+        started.elapsed().as_secs_f64(),
+        opts.output.display()
+    ));
+    Ok(RunSummary {
+        accounts: record.accounts.len(),
+        results: total,
+        findings,
+    })
+}
+
+/// The output files, created before anything is read so that an unwritable one fails fast, and
+/// committed together at the end.
+struct OutputFiles {
+    workbook: AtomicFile,
+    results: Option<AtomicFile>,
+    meta: Option<AtomicFile>,
+    evidence: Option<AtomicFile>,
+}
+
+impl OutputFiles {
+    fn create(opts: &AuditOptions) -> Result<Self, RunError> {
+        let workbook = AtomicFile::create(&opts.output)?;
+        let results = match &opts.results {
+            Some(p) => Some(AtomicFile::create(p)?),
+            None => None,
+        };
+        let meta = match &opts.results {
+            Some(p) => Some(AtomicFile::create(&crate::output::meta::meta_path(p))?),
+            None => None,
+        };
+        let evidence = match &opts.results {
+            Some(p) => Some(AtomicFile::create(
+                &crate::output::evidence_jsonl::path_for(p),
+            )?),
+            None => None,
+        };
+        Ok(OutputFiles {
+            workbook,
+            results,
+            meta,
+            evidence,
+        })
+    }
+
+    /// Writes the metadata, flushes the evidence sidecar and moves every file into place.
+    fn commit(
+        self,
+        record: &RunRecord,
+        evidence_out: Option<std::io::BufWriter<std::fs::File>>,
+        output: &std::path::Path,
+    ) -> Result<(), RunError> {
+        if let Some(mut meta) = self.meta {
+            let json =
+                serde_json::to_vec_pretty(record).map_err(|e| output_error(meta.target(), &e))?;
+            std::io::Write::write_all(meta.file(), &json)
+                .map_err(|e| output_error(meta.target(), &e))?;
+            meta.commit()?;
+        }
+        if let Some(out) = evidence_out {
+            out.into_inner()
+                .map_err(|e| output_error(output, &e.into_error()))?;
+        }
+        if let Some(f) = self.evidence {
+            f.commit()?;
+        }
+        if let Some(f) = self.results {
+            f.commit()?;
+        }
+        self.workbook.commit()
+    }
+}
+
+/// The writers each account's outcome streams into, in account order.
+struct Streams {
+    jsonl: JsonlWriter<std::fs::File>,
+    workbook: WorkbookWriter,
+    evidence: Option<std::io::BufWriter<std::fs::File>>,
+    /// The results file the workbook reads back: the one asked for, or `scratch`.
+    results_path: PathBuf,
+    scratch: Option<tempfile::NamedTempFile>,
+}
+
+impl Streams {
+    fn open(files: &mut OutputFiles, output: &std::path::Path) -> Result<Self, RunError> {
+        // Results always go to a file: the one asked for, or a scratch file the workbook reads
+        // back.
+        let mut scratch = None;
+        let (results_path, handle) = match &mut files.results {
+            Some(f) => (f.temp_path().to_path_buf(), f.file().try_clone()),
+            None => {
+                let t = tempfile::NamedTempFile::new().map_err(|e| output_error(output, &e))?;
+                let pair = (t.path().to_path_buf(), t.as_file().try_clone());
+                scratch = Some(t);
+                pair
+            }
+        };
+        let handle = handle.map_err(|e| output_error(output, &e))?;
+        let workbook = WorkbookWriter::new().map_err(|e| output_error(output, &e))?;
+        let evidence = match &mut files.evidence {
+            Some(f) => Some(std::io::BufWriter::new(
+                f.file()
+                    .try_clone()
+                    .map_err(|e| output_error(f.target(), &e))?,
+            )),
+            None => None,
+        };
+        Ok(Streams {
+            jsonl: JsonlWriter::new(handle),
+            workbook,
+            evidence,
+            results_path,
+            scratch,
+        })
+    }
+
+    /// Writes one account's rendered results and evidence.
+    fn write(
+        &mut self,
+        outcome: &AccountOutcome,
+        output: &std::path::Path,
+    ) -> Result<(), RunError> {
+        self.jsonl
+            .write_rendered(&outcome.jsonl, outcome.results.len() as u64)
+            .map_err(|e| output_error(output, &e))?;
+        self.workbook
+            .results(&outcome.results)
+            .map_err(|e| output_error(output, &e))?;
+        self.workbook
+            .evidence(&outcome.evidence)
+            .map_err(|e| output_error(output, &e))?;
+        if let Some(out) = &mut self.evidence {
+            std::io::Write::write_all(out, &outcome.sidecar)
+                .map_err(|e| output_error(output, &e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Discovers the inputs (under `--keep-going` a path that cannot be walked is an unreadable
+/// input) and scans every file on the workers.
+fn scan_inputs(
+    pool: &rayon::ThreadPool,
+    progress: &mut Progress,
+    paths: &[PathBuf],
+    keep_going: bool,
+) -> Result<Vec<ScannedFile>, RunError> {
+    let found = discover(paths, keep_going)?;
     progress.phase("files", found.len() as u64);
-    let scanned: Vec<ScannedFile> = pool.install(|| {
+    let progress = &*progress;
+    Ok(pool.install(|| {
         found
             .par_iter()
             .map(|f| {
@@ -150,123 +332,143 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
                 s
             })
             .collect()
-    });
-    let mut org = OrgAccounts::default();
-    if let Some(path) = &opts.org_accounts {
-        org = read_org_accounts(path)?;
+    }))
+}
+
+/// The files given by option: the organization's accounts, approved exceptions, the baseline.
+struct GivenFiles {
+    org: OrgAccounts,
+    exceptions: Option<crate::workflow::exceptions::Exceptions>,
+    baseline: Option<crate::workflow::baseline::Baseline>,
+}
+
+impl GivenFiles {
+    fn read(opts: &AuditOptions) -> Result<Self, RunError> {
+        let org = match &opts.org_accounts {
+            Some(path) => read_org_accounts(path)?,
+            None => OrgAccounts::default(),
+        };
+        let exceptions = match &opts.exceptions {
+            Some(path) => Some(read_exceptions(path)?),
+            None => None,
+        };
+        let baseline = match &opts.baseline {
+            Some(path) => Some(crate::workflow::baseline::Baseline::read(path)?),
+            None => None,
+        };
+        Ok(GivenFiles {
+            org,
+            exceptions,
+            baseline,
+        })
     }
-    let mut exceptions = match &opts.exceptions {
-        Some(path) => Some(read_exceptions(path)?),
-        None => None,
-    };
-    let mut baseline = match &opts.baseline {
-        Some(path) => Some(crate::workflow::baseline::Baseline::read(path)?),
-        None => None,
-    };
-    for f in &scanned {
+}
+
+/// Warns of skipped files, plans the accounts, and stops on errors unless `--keep-going`
+/// (then warns of what is left out), or when there is no account to audit.
+fn plan_accounts(
+    scanned: &[ScannedFile],
+    keep_going: bool,
+    progress: &mut Progress,
+) -> Result<Plan, RunError> {
+    for f in scanned {
         if let Outcome::Skipped(reason) = &f.outcome {
             progress.warn(&format!("warning: skipped {}: {reason}", f.file.file));
         }
     }
-    let mut plan = plan(&scanned);
-    if !plan.fatal.is_empty() {
-        return Err(RunError::Inputs(plan.fatal));
-    }
-    if !plan.errors.is_empty() && !opts.keep_going {
+    let plan = plan(scanned);
+    if !plan.errors.is_empty() && !keep_going {
         return Err(RunError::Inputs(plan.errors));
     }
     for e in &plan.errors {
         progress.warn(&format!("warning: left out (--keep-going): {e}"));
     }
-    if plan.accounts.is_empty() {
-        let skipped = scanned
-            .iter()
-            .filter(|f| matches!(f.outcome, Outcome::Skipped(_)))
-            .count();
-        return Err(RunError::NoExports { skipped });
+    for (i, reason) in &plan.unassigned {
+        progress.warn(&format!(
+            "warning: unassigned {}: {reason}; it changes no result",
+            scanned[*i].file.file
+        ));
     }
+    if plan.accounts.is_empty() {
+        let count =
+            |pick: fn(&Outcome) -> bool| scanned.iter().filter(|f| pick(&f.outcome)).count();
+        let skipped = count(|o| matches!(o, Outcome::Skipped(_)));
+        let found = count(|o| {
+            matches!(o, Outcome::Export(info) if !info.kind.is_credential_report()
+                && info.kind != crate::input::classify::FileKind::AuthorizationDetails)
+        });
+        return Err(if found > 0 {
+            RunError::OnlyOptionalEvidence { found, skipped }
+        } else {
+            RunError::NoExports { skipped }
+        });
+    }
+    Ok(plan)
+}
+
+/// What every account's load shares: options, the organization's accounts (given and found),
+/// and the accounts in this run.
+fn load_context(opts: &AuditOptions, plan: &mut Plan, mut org: OrgAccounts) -> LoadContext {
     org.accounts.extend(std::mem::take(&mut plan.org.accounts));
     org.sources.extend(std::mem::take(&mut plan.org.sources));
-
     let known: BTreeSet<String> = plan.accounts.iter().map(|a| a.account.clone()).collect();
-    let ctx = LoadContext {
+    LoadContext {
         as_of: opts.as_of,
         keep_going: opts.keep_going,
         org: Arc::new(org),
         known_accounts: Arc::new(known),
-    };
+    }
+}
 
-    // Results always go to a file: the one asked for, or a scratch file the workbook reads back.
-    let mut scratch = None;
-    let (results_path, handle) = match &mut results_file {
-        Some(f) => (f.temp_path().to_path_buf(), f.file().try_clone()),
-        None => {
-            let t = tempfile::NamedTempFile::new().map_err(|e| output_error(&opts.output, &e))?;
-            let pair = (t.path().to_path_buf(), t.as_file().try_clone());
-            scratch = Some(t);
-            pair
-        }
-    };
-    let handle = handle.map_err(|e| output_error(&opts.output, &e))?;
-    let mut jsonl = JsonlWriter::new(handle);
-    let mut workbook = WorkbookWriter::new().map_err(|e| output_error(&opts.output, &e))?;
-    let mut evidence_out = match &mut evidence_file {
-        Some(f) => Some(std::io::BufWriter::new(
-            f.file()
-                .try_clone()
-                .map_err(|e| output_error(f.target(), &e))?,
-        )),
-        None => None,
-    };
+/// Loads, checks and writes every account, returning their records in account order.
+fn audit_accounts(
+    opts: &AuditOptions,
+    pool: &rayon::ThreadPool,
+    progress: &mut Progress,
+    (plan, scanned, ctx): (&Plan, &[ScannedFile], &LoadContext),
+    given: &mut GivenFiles,
+    streams: &mut Streams,
+) -> Result<Vec<AccountRecord>, RunError> {
     let mut records = Vec::with_capacity(plan.accounts.len());
     progress.phase("accounts", plan.accounts.len() as u64);
     let work = Work {
         thresholds: &opts.thresholds,
-        exceptions: Mutex::new(exceptions.as_mut()),
-        baseline: Mutex::new(baseline.as_mut()),
-        sidecar: evidence_out.is_some(),
+        exceptions: Mutex::new(given.exceptions.as_mut()),
+        baseline: Mutex::new(given.baseline.as_mut()),
+        sidecar: streams.evidence.is_some(),
         output: &opts.output,
     };
     process_in_order(
-        &pool,
+        pool,
         opts.threads,
         &plan.accounts,
-        &scanned,
-        &ctx,
+        scanned,
+        ctx,
         &work,
         |outcome| {
             progress.advance(outcome.files, outcome.bytes);
             for l in &outcome.newly_left_out {
                 progress.warn(&format!("warning: left out (--keep-going): {l}"));
             }
-            jsonl
-                .write_rendered(&outcome.jsonl, outcome.results.len() as u64)
-                .map_err(|e| output_error(&opts.output, &e))?;
-            workbook
-                .results(&outcome.results)
-                .map_err(|e| output_error(&opts.output, &e))?;
-            workbook
-                .evidence(&outcome.evidence)
-                .map_err(|e| output_error(&opts.output, &e))?;
-            if let Some(out) = &mut evidence_out {
-                std::io::Write::write_all(out, &outcome.sidecar)
-                    .map_err(|e| output_error(&opts.output, &e))?;
-            }
+            streams.write(&outcome, &opts.output)?;
             records.push(outcome.record);
             Ok(())
         },
     )?;
-    let total = jsonl.lines();
-    jsonl.finish().map_err(|e| output_error(&opts.output, &e))?;
+    Ok(records)
+}
 
-    if let Some(ex) = &exceptions {
-        for line in ex.summary_lines() {
-            progress.warn(&line);
-        }
-    }
-    let mut inputs = input_records(&scanned, &plan, &records);
-    // The exceptions file and the baseline shape the results too: list them with their hashes.
-    if let (Some(ex), Some(path)) = (&exceptions, &opts.exceptions)
+/// Every input: the files found, then the exceptions file and the baseline, which shape the
+/// results too (listed with their hashes).
+fn input_list(
+    opts: &AuditOptions,
+    scanned: &[ScannedFile],
+    plan: &Plan,
+    records: &[AccountRecord],
+    given: &GivenFiles,
+) -> Vec<InputRecord> {
+    let mut inputs = input_records(scanned, plan, records);
+    if let (Some(ex), Some(path)) = (&given.exceptions, &opts.exceptions)
         && let Some(file) = &ex.file
     {
         inputs.push(option_input(
@@ -276,13 +478,24 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
             ex.entries.len(),
         ));
     }
-    if let (Some(b), Some(path)) = (&baseline, &opts.baseline) {
+    if let (Some(b), Some(path)) = (&given.baseline, &opts.baseline) {
         let mut rec = option_input(path, "baseline (--baseline)", &b.sha256, 0);
         rec.size = b.size;
         rec.rows = None;
         inputs.push(rec);
     }
-    let record = RunRecord {
+    inputs
+}
+
+/// The run's record: options, inputs, accounts, counts, exception standings and changes.
+fn run_record(
+    opts: &AuditOptions,
+    inputs: Vec<InputRecord>,
+    records: Vec<AccountRecord>,
+    total: u64,
+    given: GivenFiles,
+) -> RunRecord {
+    RunRecord {
         tool: "iam-evidence",
         version: crate::primitives::version::VERSION_LINE,
         command_line: opts.command_line.clone(),
@@ -298,7 +511,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         accounts: records,
         inputs,
         results: total,
-        exceptions: exceptions.map_or_else(Vec::new, |e| {
+        exceptions: given.exceptions.map_or_else(Vec::new, |e| {
             e.standings()
                 .into_iter()
                 .map(|(entry, standing, results)| ExceptionStanding {
@@ -308,7 +521,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
                 })
                 .collect()
         }),
-        changes: baseline.map(|mut b| {
+        changes: given.baseline.map(|mut b| {
             let gone = b.gone();
             ChangesRecord {
                 baseline: b.file.clone(),
@@ -316,58 +529,23 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
                 gone,
             }
         }),
-    };
+    }
+}
 
-    if let Some(path) = &opts.baseline {
-        let options = serde_json::to_value(&record.options).unwrap_or_default();
-        let as_of = record.accounts.iter().map(|a| {
-            let instant = a
-                .as_of
-                .as_deref()
-                .and_then(crate::primitives::timestamp::parse);
-            (a.account_id.as_str(), instant)
-        });
-        let before = crate::workflow::baseline_run::BaselineRun::read(path);
-        for line in before.warnings(&path.display().to_string(), &options, as_of) {
-            progress.warn(&line);
-        }
+/// Warns when the baseline was run with other options or is not of an earlier quarter.
+fn warn_of_baseline_run(path: &std::path::Path, record: &RunRecord, progress: &mut Progress) {
+    let options = serde_json::to_value(&record.options).unwrap_or_default();
+    let as_of = record.accounts.iter().map(|a| {
+        let instant = a
+            .as_of
+            .as_deref()
+            .and_then(crate::primitives::timestamp::parse);
+        (a.account_id.as_str(), instant)
+    });
+    let before = crate::workflow::baseline_run::BaselineRun::read(path);
+    for line in before.warnings(&path.display().to_string(), &options, as_of) {
+        progress.warn(&line);
     }
-
-    // The Results and evidence sheets are written; the rest needs the whole run.
-    progress.stage("writing the workbook");
-    let findings = workbook.findings();
-    let written = workbook.finish(workbook_file.temp_path(), &record, &results_path);
-    drop(scratch);
-    written.map_err(|e| output_error(&opts.output, &e))?;
-    if let Some(mut meta) = meta_file {
-        let json =
-            serde_json::to_vec_pretty(&record).map_err(|e| output_error(meta.target(), &e))?;
-        std::io::Write::write_all(meta.file(), &json)
-            .map_err(|e| output_error(meta.target(), &e))?;
-        meta.commit()?;
-    }
-    if let Some(out) = evidence_out {
-        out.into_inner()
-            .map_err(|e| output_error(&opts.output, &e.into_error()))?;
-    }
-    if let Some(f) = evidence_file {
-        f.commit()?;
-    }
-    if let Some(f) = results_file {
-        f.commit()?;
-    }
-    workbook_file.commit()?;
-    progress.finish(&format!(
-        "audited {} account(s): {total} result(s), {findings} finding(s) in {:.1} s; wrote {}",
-        record.accounts.len(),
-        started.elapsed().as_secs_f64(),
-        opts.output.display()
-    ));
-    Ok(RunSummary {
-        accounts: record.accounts.len(),
-        results: total,
-        findings,
-    })
 }
 
 /// A file given by option (`--org-accounts`, `--exceptions`): its reference (path as given,
@@ -590,17 +768,18 @@ fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) ->
 
 /// The number and total size of an account's files.
 fn footprint(plan: &AccountPlan, files: &[ScannedFile]) -> (u64, u64) {
-    let all: Vec<usize> = plan
-        .credential_report
-        .iter()
-        .chain(&plan.authorization)
-        .chain(&plan.authorization_duplicates)
-        .chain(&plan.password_policy)
-        .chain(&plan.virtual_mfa)
-        .chain(&plan.summary)
-        .copied()
-        .collect();
+    let all: Vec<usize> = plan.files().collect();
     (all.len() as u64, all.iter().map(|&i| files[i].size).sum())
+}
+
+/// What the inputs sheet needs to say of each file beyond what its scan found.
+struct Dispositions<'a> {
+    /// Files left out while loading: (account, reason).
+    left_out: BTreeMap<&'a str, (&'a str, &'a str)>,
+    /// Files an account read: the account.
+    used: BTreeMap<usize, &'a str>,
+    /// Files placed with no account: the reason.
+    unassigned: BTreeMap<usize, &'a str>,
 }
 
 fn input_records(
@@ -608,93 +787,103 @@ fn input_records(
     plan: &Plan,
     accounts: &[AccountRecord],
 ) -> Vec<InputRecord> {
-    let left_out: BTreeMap<&str, (&str, &str)> = accounts
-        .iter()
-        .flat_map(|a| {
-            a.left_out_files
-                .iter()
-                .map(move |(f, r)| (f.as_str(), (a.account_id.as_str(), r.as_str())))
-        })
-        .collect();
-    let mut used: BTreeMap<usize, String> = BTreeMap::new();
-    for a in &plan.accounts {
-        for i in a
-            .credential_report
+    let dispositions = Dispositions {
+        left_out: accounts
             .iter()
-            .chain(&a.authorization)
-            .chain(&a.authorization_duplicates)
-            .chain(&a.password_policy)
-            .chain(&a.virtual_mfa)
-            .chain(&a.summary)
-        {
-            used.insert(*i, a.account.clone());
-        }
-    }
-    let unassigned: BTreeMap<usize, &String> =
-        plan.unassigned.iter().map(|(i, r)| (*i, r)).collect();
+            .flat_map(|a| {
+                a.left_out_files
+                    .iter()
+                    .map(move |(f, r)| (f.as_str(), (a.account_id.as_str(), r.as_str())))
+            })
+            .collect(),
+        used: plan
+            .accounts
+            .iter()
+            .flat_map(|a| a.files().map(move |i| (i, a.account.as_str())))
+            .collect(),
+        unassigned: plan
+            .unassigned
+            .iter()
+            .map(|(i, r)| (*i, r.as_str()))
+            .collect(),
+    };
     files
         .iter()
         .enumerate()
-        .map(|(i, f)| {
-            let mut rec = InputRecord {
-                file: f.file.file.to_string(),
-                kind: String::new(),
-                account: None,
-                size: f.size,
-                sha256: f.file.sha256.to_string(),
-                rows: None,
-                generated_time: None,
-                disposition: String::new(),
-                note: String::new(),
-            };
-            match &f.outcome {
-                Outcome::Skipped(reason) => {
-                    rec.kind = "not an export".into();
-                    rec.disposition = "skipped".into();
-                    rec.note = reason.clone();
-                }
-                Outcome::Failed {
-                    kind,
-                    account,
-                    error,
-                } => {
-                    rec.kind = kind.map_or("unreadable", |k| k.label()).to_string();
-                    rec.account = account.as_ref().map(|a| a.account.clone());
-                    rec.disposition = "left out".into();
-                    rec.note = error.to_string();
-                }
-                Outcome::Export(info) => {
-                    rec.kind = info.kind.label().to_string();
-                    rec.rows = info.rows;
-                    rec.generated_time = info
-                        .generated_time
-                        .map(crate::primitives::timestamp::format_utc);
-                    if let Some(account) = used.get(&i) {
-                        rec.account = Some(account.clone());
-                        rec.disposition = "used".into();
-                        if !crate::primitives::arn::is_standard_account_id(account) {
-                            rec.note = format!("account ID '{account}' is not 12 digits");
-                        }
-                    } else if let Some(reason) = unassigned.get(&i) {
-                        rec.disposition = "unassigned".into();
-                        rec.note = (*reason).clone();
-                    } else if info.org.is_some() {
-                        rec.disposition = "used".into();
-                        rec.note = "organization account list".into();
-                    } else if let Some(a) = &info.account {
-                        rec.account = Some(a.account.clone());
-                        rec.disposition = "duplicate".into();
-                        rec.note =
-                            "identical to another export of this account; counted once".into();
-                    }
-                }
-            }
-            if let Some((account, reason)) = left_out.get(rec.file.as_str()) {
-                rec.account = Some((*account).to_string());
-                rec.disposition = "left out".into();
-                rec.note = (*reason).to_string();
-            }
-            rec
-        })
+        .map(|(i, f)| input_record(i, f, &dispositions))
         .collect()
+}
+
+/// The inputs sheet's row for file `i`.
+fn input_record(i: usize, f: &ScannedFile, dispositions: &Dispositions<'_>) -> InputRecord {
+    let mut rec = InputRecord {
+        file: f.file.file.to_string(),
+        kind: String::new(),
+        account: None,
+        size: f.size,
+        sha256: f.file.sha256.to_string(),
+        rows: None,
+        generated_time: None,
+        disposition: String::new(),
+        note: String::new(),
+    };
+    match &f.outcome {
+        Outcome::Skipped(reason) => {
+            rec.kind = "not an export".into();
+            rec.disposition = "skipped".into();
+            rec.note = reason.clone();
+        }
+        Outcome::Failed {
+            kind,
+            account,
+            error,
+        } => {
+            rec.kind = kind.map_or("unreadable", |k| k.label()).to_string();
+            rec.account = account.as_ref().map(|a| a.account.clone());
+            rec.disposition = "left out".into();
+            rec.note = error.to_string();
+        }
+        Outcome::Export(info) => describe_export(&mut rec, i, info, dispositions),
+    }
+    if let Some((account, reason)) = dispositions.left_out.get(rec.file.as_str()) {
+        rec.account = Some((*account).to_string());
+        rec.disposition = "left out".into();
+        rec.note = (*reason).to_string();
+    }
+    rec
+}
+
+/// Kind, rows, generated time and disposition of a readable export.
+fn describe_export(
+    rec: &mut InputRecord,
+    i: usize,
+    info: &crate::stages::scan::ExportInfo,
+    dispositions: &Dispositions<'_>,
+) {
+    rec.kind = info.kind.label().to_string();
+    rec.rows = info.rows;
+    rec.generated_time = info
+        .generated_time
+        .map(crate::primitives::timestamp::format_utc);
+    if let Some(account) = dispositions.used.get(&i) {
+        rec.account = Some((*account).to_string());
+        rec.disposition = if info.kind.used_by_checks() {
+            "used".into()
+        } else {
+            crate::output::meta::READ_UNUSED.into()
+        };
+        if !crate::primitives::arn::is_standard_account_id(account) {
+            rec.note = format!("account ID '{account}' is not 12 digits");
+        }
+    } else if let Some(reason) = dispositions.unassigned.get(&i) {
+        rec.disposition = "unassigned".into();
+        rec.note = (*reason).to_string();
+    } else if info.org.is_some() {
+        rec.disposition = "used".into();
+        rec.note = "organization account list".into();
+    } else if let Some(a) = &info.account {
+        rec.account = Some(a.account.clone());
+        rec.disposition = "duplicate".into();
+        rec.note = "identical to another export of this account; counted once".into();
+    }
 }

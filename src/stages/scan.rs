@@ -132,7 +132,7 @@ fn inspect(kind: FileKind, bytes: &[u8], file: &FileRef) -> Result<ExportInfo, I
             info.generated_time = parsed.report.generated_time;
             let mut digest = Sha256::new();
             for entry in parsed.report.root.iter().chain(parsed.report.users.iter()) {
-                for row in &entry.rows {
+                for row in entry.rows() {
                     digest.update(format!("{:?}\n", row.fields).as_bytes());
                 }
             }
@@ -163,6 +163,12 @@ fn inspect(kind: FileKind, bytes: &[u8], file: &FileRef) -> Result<ExportInfo, I
         }
         FileKind::VirtualMfaDevices => {
             let (_, account) = supplementary::virtual_mfa(&decode_text(bytes, file)?, file)?;
+            info.account = account;
+            info.content_digest = file.sha256.to_string();
+        }
+        FileKind::ServerCertificates => {
+            let (_, account) =
+                crate::input::server_certificates::parse(&decode_text(bytes, file)?, file)?;
             info.account = account;
             info.content_digest = file.sha256.to_string();
         }

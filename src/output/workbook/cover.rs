@@ -3,15 +3,15 @@
 //! re-perform the run, including a machine-readable options cell (named `RunOptions`).
 
 use super::cells::{Widths, header_format, number, print_setup, text};
-use crate::output::meta::RunRecord;
+use crate::output::meta::{READ_UNUSED, RunRecord};
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
-/// What the inputs cannot show, stated on every cover.
-pub const LIMITS: [&str; 6] = [
+/// What the inputs cannot show, stated on every cover (with the root MFA kind limit after the
+/// first three when some account lacks the virtual MFA device list).
+pub const LIMITS: [&str; 5] = [
     "Service and resource control policies (SCPs, RCPs) are not in the inputs; they could enforce MFA organization-wide.",
     "MFA enforced at an identity provider (SAML/OIDC federation) is not visible in IAM exports.",
     "IAM Identity Center (SSO) users are not IAM users and are not in the credential report.",
-    "Hardware vs virtual MFA for root cannot be told without the virtual MFA device list (list-virtual-mfa-devices).",
     "The credential report's optional columns (regions, services, certificates, password_next_rotation) are not tested or listed.",
     "Results reflect the exports as of their generation time, not the live account.",
 ];
@@ -107,6 +107,33 @@ impl Writer {
     }
 }
 
+/// The limit on telling hardware from virtual MFA for root: none when every account's virtual
+/// MFA device list was read; else how many accounts lack it.
+fn root_mfa_kind_limit(record: &RunRecord) -> Option<String> {
+    let label = crate::input::classify::FileKind::VirtualMfaDevices.label();
+    let with_list: std::collections::BTreeSet<&str> = record
+        .inputs
+        .iter()
+        .filter(|i| i.kind == label && (i.disposition == "used" || i.disposition == READ_UNUSED))
+        .filter_map(|i| i.account.as_deref())
+        .collect();
+    let lacking = record
+        .accounts
+        .iter()
+        .filter(|a| !with_list.contains(a.account_id.as_str()))
+        .count();
+    match lacking {
+        0 => None,
+        n if n == record.accounts.len() => Some(
+            "Hardware vs virtual MFA for root cannot be told without the virtual MFA device list (list-virtual-mfa-devices).".into(),
+        ),
+        n => Some(format!(
+            "Hardware vs virtual MFA for root cannot be told for {n} of {} account(s): they lack the virtual MFA device list (list-virtual-mfa-devices).",
+            record.accounts.len()
+        )),
+    }
+}
+
 fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
@@ -174,9 +201,13 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
     w.fact(
         "Inputs",
         &format!(
-            "{} file(s) looked at: {} used, {} skipped (not an export), {} left out, {} unassigned, {} duplicate (see the Inputs sheet)",
+            "{} file(s) looked at: {} used,{} {} skipped (not an export), {} left out, {} unassigned, {} duplicate (see the Inputs sheet)",
             record.inputs.len(),
             count("used"),
+            match count(READ_UNUSED) {
+                0 => String::new(),
+                n => format!(" {n} {READ_UNUSED},"),
+            },
             count("skipped"),
             count("left out"),
             count("unassigned"),
@@ -279,7 +310,7 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
         record
             .inputs
             .iter()
-            .filter(|i| i.disposition != "used" && i.disposition != "skipped")
+            .filter(|i| !["used", "skipped", READ_UNUSED].contains(&i.disposition.as_str()))
             .map(|i| format!("{} ({}): {}", i.file, i.disposition, i.note)),
     );
     let skipped = count("skipped");
@@ -296,7 +327,14 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
     }
 
     w.section("What the inputs cannot show")?;
-    for limit in LIMITS {
+    let (first, rest) = LIMITS.split_at(3);
+    for limit in first {
+        w.line(limit)?;
+    }
+    if let Some(limit) = root_mfa_kind_limit(record) {
+        w.line(&limit)?;
+    }
+    for limit in rest {
         w.line(limit)?;
     }
 
