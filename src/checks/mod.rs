@@ -19,7 +19,7 @@ pub mod unused_credentials;
 use crate::model::credential::CredentialFields;
 use crate::model::{AccessKey, Account, CredentialEntry, ExportKind};
 use crate::primitives::source::SourceRef;
-pub use result::{CheckResult, Severity, Status};
+pub use result::{CheckResult, ResultKey, ResultRecord, Severity, Status};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -187,9 +187,6 @@ pub fn result(
         source,
         evidence: String::new(),
         evidence_sources: Vec::new(),
-        exception: None,
-        change: None,
-        previous_status: None,
     }
 }
 

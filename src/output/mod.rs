@@ -2,8 +2,10 @@
 //! written to temporary files beside their targets and renamed only when the run succeeds.
 
 pub mod atomic;
+pub mod error;
 pub mod evidence_jsonl;
 pub mod evidence_rows;
 pub mod jsonl;
 pub mod meta;
+pub mod read_back;
 pub mod workbook;

@@ -3,6 +3,7 @@
 //! re-perform the run, including a machine-readable options cell (named `RunOptions`).
 
 use super::cells::{Widths, header_format, number, print_setup, text};
+use crate::output::error::OutputError;
 use crate::output::meta::{READ_UNUSED, RunRecord};
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
@@ -139,7 +140,7 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 /// Builds the cover sheet.
-pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
+pub fn sheet(record: &RunRecord) -> Result<Cover, OutputError> {
     let mut ws = Worksheet::new();
     ws.set_name("Cover")?;
     ws.write_string_with_format(
@@ -281,8 +282,7 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
             "not given: internal = accounts in the inputs or in a list-accounts export found".into()
         }),
     )?;
-    let options_json = serde_json::to_string(o)
-        .map_err(|e| XlsxError::ParameterError(format!("run options: {e}")))?;
+    let options_json = serde_json::to_string(o).map_err(OutputError::RunOptions)?;
     let options_row = w.row;
     w.fact("Run options (JSON, named RunOptions)", &options_json)?;
 

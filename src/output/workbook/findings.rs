@@ -11,6 +11,7 @@
 use super::cells::{Limits, date_format, text};
 use super::paged::{Layout, pages};
 use super::spill::{CellRef, RowSpill};
+use crate::output::error::OutputError;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Workbook,
     Worksheet, XlsxError,
@@ -115,7 +116,7 @@ pub fn sheets(
     workbook: &mut Workbook,
     mut spill: FindingSpill,
     limits: &Limits,
-) -> Result<Vec<Worksheet>, XlsxError> {
+) -> Result<Vec<Worksheet>, OutputError> {
     let total = spill.count();
     let mut by_severity = Vec::with_capacity(spill.by_severity.len());
     for rows in &mut spill.by_severity {
@@ -150,14 +151,10 @@ pub fn sheets(
                 current += 1;
             }
             let Some(rows) = by_severity.get_mut(current) else {
-                return Err(XlsxError::ParameterError(
-                    "findings spill ended early".into(),
-                ));
+                return Err(OutputError::EndedEarly("the findings spill"));
             };
             let Some(cells) = rows.next_row()? else {
-                return Err(XlsxError::ParameterError(
-                    "findings spill ended early".into(),
-                ));
+                return Err(OutputError::EndedEarly("the findings spill"));
             };
             // The Results row: see results::HEADERS.
             let [
@@ -176,9 +173,7 @@ pub fn sheets(
                 change,
             ] = cells.as_slice()
             else {
-                return Err(XlsxError::ParameterError(
-                    "findings spill row has the wrong shape".into(),
-                ));
+                return Err(OutputError::SpilledFindingShape(cells.len()));
             };
             let check = crate::checks::find(text_of(check_id)).map(|c| c.meta);
             let cells = [
