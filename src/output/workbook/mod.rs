@@ -228,3 +228,75 @@ fn write_rest(
         .chain(checks?)
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::meta::{ChangesRecord, RunOptions};
+    use crate::workflow::baseline::ChangeCounts;
+
+    /// A run of no accounts whose baseline comparison counted `new` new results.
+    fn record_with_new_results(new: u64) -> RunRecord {
+        RunRecord {
+            tool: "iam-evidence",
+            version: "test",
+            command_line: String::new(),
+            options: RunOptions {
+                as_of: None,
+                thresholds: crate::checks::Thresholds::default(),
+                keep_going: false,
+                org_accounts: None,
+                exceptions: None,
+                baseline: Some("q1.jsonl".into()),
+            },
+            input_digest: String::new(),
+            accounts: Vec::new(),
+            inputs: Vec::new(),
+            results: 0,
+            exceptions: Vec::new(),
+            changes: Some(ChangesRecord {
+                baseline: "q1.jsonl".into(),
+                counts: ChangeCounts {
+                    new,
+                    ..ChangeCounts::default()
+                },
+                gone: Vec::new(),
+            }),
+        }
+    }
+
+    /// Finishes an empty workbook for `record` over a results file holding `results`.
+    fn finish_over(results: &str, record: &RunRecord) -> OutputError {
+        let dir = tempfile::tempdir().unwrap();
+        let jsonl = dir.path().join("results.jsonl");
+        std::fs::write(&jsonl, results).unwrap();
+        let book = WorkbookWriter::new().unwrap();
+        book.finish(&dir.path().join("out.xlsx"), record, &jsonl)
+            .unwrap_err()
+    }
+
+    #[test]
+    fn an_unreadable_results_line_is_reported_as_such_not_as_an_excel_error() {
+        let e = finish_over("{\"check_id\": 1}\n", &record_with_new_results(1));
+        assert!(matches!(e, OutputError::ResultsLine(_)), "{e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("the results file has an unreadable line: "),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_results_file_shorter_than_its_changes_says_the_changes_ended_early() {
+        let e = finish_over("", &record_with_new_results(2));
+        assert!(matches!(e, OutputError::EndedEarly(_)), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            "the changes ended before the sheet's last row"
+        );
+        assert_eq!(
+            crate::output::atomic::output_error(Path::new("q2.xlsx"), &e).to_string(),
+            "cannot write q2.xlsx: the changes ended before the sheet's last row"
+        );
+    }
+}
