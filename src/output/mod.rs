@@ -1,5 +1,6 @@
 //! Writers: the results JSONL and its metadata sidecar, and the workbook. Both outputs are
 //! written to temporary files beside their targets and renamed only when the run succeeds.
+//! [`read_back`] reads them back (a baseline, a workbook's pages); [`error`] says what failed.
 
 pub mod atomic;
 pub mod error;
