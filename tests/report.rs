@@ -155,3 +155,25 @@ fn a_results_file_without_its_sidecar_is_an_error() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("a.jsonl.meta.json"), "{stderr}");
 }
+
+#[test]
+fn a_bad_results_line_is_named_by_its_line_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.jsonl");
+    run_on(&[samples().join("acme-prod")], &a, &[]);
+    // Break the third line; the error must name line 3 of the file, not a count since the
+    // last result read.
+    let text = std::fs::read_to_string(&a).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() > 3, "the sample run has results to break");
+    lines[2] = "{\"not\": \"a result\"}";
+    std::fs::write(&a, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("m.xlsx");
+    let (code, stderr) = report(&[&a], &out, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("a.jsonl: line 3: expected a results line"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}

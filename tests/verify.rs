@@ -115,3 +115,42 @@ fn unreadable_inputs_exit_1_and_bad_usage_exit_2() {
     let (code, _, _) = raw(&["verify", wb.to_str().unwrap()]);
     assert_eq!(code, 2);
 }
+
+/// A workbook with a Cover sheet whose `RunOptions` name refers to `reference`.
+fn workbook_with_run_options_at(path: &Path, reference: &str) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet()
+        .set_name("Cover")
+        .unwrap()
+        .write_string(0, 0, "{}")
+        .unwrap();
+    wb.define_name("RunOptions", reference).unwrap();
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn a_run_options_column_past_u32_is_an_unreadable_workbook_exit_1_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("in")).unwrap();
+    let wb = dir.path().join("crafted.xlsx");
+    // Eight letters: 26^8 columns overflow a u32.
+    workbook_with_run_options_at(&wb, "=Cover!$ZZZZZZZZ$1");
+    let (code, stderr) = verify(&wb, dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("RunOptions refers to") && stderr.contains("expected Sheet!$C$R"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_run_options_row_past_u32_is_an_unreadable_workbook_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("in")).unwrap();
+    let wb = dir.path().join("crafted.xlsx");
+    workbook_with_run_options_at(&wb, "=Cover!$B$99999999999");
+    let (code, stderr) = verify(&wb, dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("RunOptions refers to"), "{stderr}");
+}

@@ -2,10 +2,11 @@
 
 use crate::checks::Thresholds;
 use crate::cli::AuditArgs;
+use crate::commands::CommandError;
 use crate::stages::pipeline::{AuditOptions, run as run_pipeline};
 
-/// Runs an audit; returns the exit status (0 done, 1 input or output error).
-pub fn run(args: &AuditArgs) -> i32 {
+/// Runs an audit.
+pub fn run(args: &AuditArgs) -> Result<(), CommandError> {
     crate::output::atomic::remove_pending_on_interrupt();
     let threads = args
         .threads
@@ -30,13 +31,8 @@ pub fn run(args: &AuditArgs) -> i32 {
         exceptions: args.exceptions.clone(),
         baseline: args.baseline.clone(),
     };
-    match run_pipeline(&opts) {
-        Ok(_) => 0,
-        Err(e) => {
-            eprintln!("error: {e}");
-            e.exit_code()
-        }
-    }
+    run_pipeline(&opts)?;
+    Ok(())
 }
 
 /// The command line as typed (program name normalized), for the cover's re-perform line.

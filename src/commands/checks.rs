@@ -3,10 +3,11 @@
 use crate::checks::frameworks::{self, Framework, Reference};
 use crate::checks::{CheckMeta, REGISTRY};
 use crate::cli::{CatalogueFormat, ChecksArgs};
+use crate::commands::CommandError;
 use serde::Serialize;
 
 /// Prints the catalogue, or one framework's controls with `--framework`.
-pub fn run(args: &ChecksArgs) -> i32 {
+pub fn run(args: &ChecksArgs) -> Result<(), CommandError> {
     let text = match (args.framework, args.format) {
         (Some(f), CatalogueFormat::Table) => framework_table(f),
         (Some(f), CatalogueFormat::Json) => {
@@ -27,7 +28,7 @@ pub fn run(args: &ChecksArgs) -> i32 {
         (None, CatalogueFormat::Markdown) => markdown(),
     };
     print!("{text}");
-    0
+    Ok(())
 }
 
 /// A check in the JSON catalogue: its metadata and every framework reference.

@@ -5,36 +5,33 @@
 
 use crate::checks::Status;
 use crate::cli::ReportArgs;
+use crate::commands::CommandError;
 use crate::output::atomic::{AtomicFile, output_error};
-use crate::output::jsonl::ResultRecord;
+use crate::output::error::OutputError;
+use crate::output::evidence_rows::EvidenceSheet;
 use crate::output::meta::{
     AccountRecord, InputRecord, RunOptions, RunRecord, input_digest, status_index,
 };
 use crate::output::workbook::{CellRef, WorkbookWriter};
 use crate::primitives::error::{InputError, RunError};
+use crate::workflow::AnnotatedRecord;
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-/// Builds the merged workbook; returns the exit status.
-pub fn run(args: &ReportArgs) -> i32 {
+/// Builds the merged workbook (and, with `--results`, the merged results and their sidecar).
+pub fn run(args: &ReportArgs) -> Result<(), CommandError> {
     crate::output::atomic::remove_pending_on_interrupt();
-    match report(args) {
-        Ok((accounts, results)) => {
-            if !args.quiet {
-                eprintln!(
-                    "merged {} run(s): {accounts} account(s), {results} result(s); wrote {}",
-                    args.from_results.len(),
-                    args.output.display()
-                );
-            }
-            0
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            e.exit_code()
-        }
+    let (accounts, results) = report(args)?;
+    if !args.quiet {
+        eprintln!(
+            "merged {} run(s): {accounts} account(s), {results} result(s); wrote {}",
+            args.from_results.len(),
+            args.output.display()
+        );
     }
+    Ok(())
 }
 
 /// One run's sidecar: options, accounts and inputs.
@@ -45,34 +42,65 @@ struct Meta {
     inputs: Vec<InputRecord>,
 }
 
+/// The runs to merge, as their sidecars describe them.
+struct Runs {
+    /// The options they share (the thresholds are the same; the first run's others).
+    options: RunOptions,
+    /// Every account, each from one run only.
+    accounts: BTreeMap<String, AccountRecord>,
+    /// Every input of every run.
+    inputs: Vec<InputRecord>,
+}
+
 fn input_error(file: &Path, message: impl Into<String>) -> RunError {
     RunError::Input(InputError::file(&file.display().to_string(), message))
 }
 
+/// Writes the outputs; returns the number of accounts and results merged.
 fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
     let workbook = AtomicFile::create(&args.output)?;
     let mut results_out = match &args.results {
         Some(p) => Some(AtomicFile::create(p)?),
         None => None,
     };
+    let Runs {
+        mut options,
+        mut accounts,
+        inputs,
+    } = read_sidecars(&args.from_results)?;
+    options.as_of = None;
+
+    // The merged results go to a file: the one asked for, or a scratch file the workbook reads.
+    let scratch = tempfile::NamedTempFile::new().map_err(|e| output_error(&args.output, &e))?;
+    let (merged_path, file) = match &mut results_out {
+        Some(f) => (f.temp_path().to_path_buf(), f.file().try_clone()),
+        None => (scratch.path().to_path_buf(), scratch.as_file().try_clone()),
+    };
+    let file = file.map_err(|e| output_error(&args.output, &e))?;
+    let mut book = WorkbookWriter::new().map_err(|e| output_error(&args.output, &e))?;
+    let total = merge_results(args, &mut accounts, file, &mut book)?;
+
+    let record = run_record(options, accounts.into_values().collect(), inputs, total);
+    merge_evidence(&args.from_results, args.quiet, &mut book)
+        .map_err(|e| output_error(&args.output, &e))?;
+    book.finish(workbook.temp_path(), &record, &merged_path)
+        .map_err(|e| output_error(&args.output, &e))?;
+    if let (Some(f), Some(p)) = (results_out, &args.results) {
+        commit_merged_results(f, p, &record)?;
+    }
+    workbook.commit()?;
+    Ok((record.accounts.len(), total))
+}
+
+/// Reads every run's sidecar; refuses runs with other thresholds than the first, and runs that
+/// share an account.
+fn read_sidecars(paths: &[PathBuf]) -> Result<Runs, RunError> {
     let mut options: Option<(RunOptions, &PathBuf)> = None;
     let mut owner: BTreeMap<String, &PathBuf> = BTreeMap::new();
     let mut accounts: BTreeMap<String, AccountRecord> = BTreeMap::new();
     let mut inputs = Vec::new();
-    for path in &args.from_results {
-        let meta_path = crate::output::meta::meta_path(path);
-        let text = std::fs::read_to_string(&meta_path).map_err(|e| {
-            input_error(
-                &meta_path,
-                format!("cannot read the run's metadata sidecar: {e}"),
-            )
-        })?;
-        let meta: Meta = serde_json::from_str(&text).map_err(|e| {
-            input_error(
-                &meta_path,
-                format!("expected an iam-evidence results sidecar: {e}"),
-            )
-        })?;
+    for path in paths {
+        let meta = read_sidecar(path)?;
         match &options {
             None => options = Some((meta.options.clone(), path)),
             Some((first, first_path)) if first.thresholds != meta.options.thresholds => {
@@ -101,56 +129,116 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
         }
         inputs.extend(meta.inputs);
     }
-    let Some((mut options, _)) = options else {
+    let Some((options, _)) = options else {
         return Err(RunError::NoExports { skipped: 0 });
     };
-    options.as_of = None;
+    Ok(Runs {
+        options,
+        accounts,
+        inputs,
+    })
+}
 
-    // Merge the sorted results files into one, counting per account and check on the way.
-    let scratch = tempfile::NamedTempFile::new().map_err(|e| output_error(&args.output, &e))?;
-    let (merged_path, file) = match &mut results_out {
-        Some(f) => (f.temp_path().to_path_buf(), f.file().try_clone()),
-        None => (scratch.path().to_path_buf(), scratch.as_file().try_clone()),
-    };
-    let mut out = std::io::BufWriter::new(file.map_err(|e| output_error(&args.output, &e))?);
-    let mut heads = Vec::new();
-    for path in &args.from_results {
-        let f = std::fs::File::open(path)
-            .map_err(|e| input_error(path, format!("cannot read: {e}")))?;
-        let mut lines = std::io::BufReader::new(f).lines();
-        let next = next_line(&mut lines, path)?;
-        heads.push(Head { lines, next, path });
-    }
-    let mut book = WorkbookWriter::new().map_err(|e| output_error(&args.output, &e))?;
+/// The `<RESULTS>.meta.json` sidecar of a results file.
+fn read_sidecar(results: &Path) -> Result<Meta, RunError> {
+    let meta_path = crate::output::meta::meta_path(results);
+    let text = std::fs::read_to_string(&meta_path).map_err(|e| {
+        input_error(
+            &meta_path,
+            format!("cannot read the run's metadata sidecar: {e}"),
+        )
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        input_error(
+            &meta_path,
+            format!("expected an iam-evidence results sidecar: {e}"),
+        )
+    })
+}
+
+/// Merges the sorted results files into `out` and the workbook in results order, counting
+/// each account's results per check and status (and the excepted ones) on the way. Returns
+/// the number of results.
+fn merge_results(
+    args: &ReportArgs,
+    accounts: &mut BTreeMap<String, AccountRecord>,
+    out: std::fs::File,
+    book: &mut WorkbookWriter,
+) -> Result<u64, RunError> {
+    let sources = args
+        .from_results
+        .iter()
+        .map(|p| results_lines(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = std::io::BufWriter::new(out);
     let mut total = 0u64;
-    while let Some(i) = (0..heads.len())
-        .filter(|i| heads[*i].next.is_some())
-        .min_by(|a, b| heads[*a].key().cmp(&heads[*b].key()))
-    {
-        let head = &mut heads[i];
-        let Some((r, line)) = head.next.take() else {
-            break;
-        };
-        if let Some(a) = accounts.get_mut(&r.account_id)
-            && let (Some(check), Some(status)) =
-                (crate::checks::find(&r.check_id), parse_status(&r.status))
-        {
-            a.counts.entry(check.meta.id).or_default()[status_index(status)] += 1;
-            if r.exception.is_some() {
-                *a.excepted.entry(check.meta.id).or_default() += 1;
-            }
-        }
-        writeln!(out, "{line}").map_err(|e| output_error(&args.output, &e))?;
-        book.result((&r).into())
-            .map_err(|e| output_error(&args.output, &e))?;
-        total += 1;
-        head.next = next_line(&mut head.lines, head.path)?;
-    }
+    merge_sorted(
+        sources,
+        |(a, _), (b, _)| a.result.key().cmp(&b.result.key()),
+        |(r, line)| {
+            count_result(accounts, &r);
+            writeln!(out, "{line}").map_err(|e| output_error(&args.output, &e))?;
+            book.result((&r).into())
+                .map_err(|e| output_error(&args.output, &e))?;
+            total += 1;
+            Ok(())
+        },
+    )?;
     out.flush().map_err(|e| output_error(&args.output, &e))?;
-    drop(out);
+    Ok(total)
+}
 
-    let accounts: Vec<AccountRecord> = accounts.into_values().collect();
-    let record = RunRecord {
+/// Counts a merged result in its account's counts per check and status.
+fn count_result(accounts: &mut BTreeMap<String, AccountRecord>, r: &AnnotatedRecord) {
+    if let Some(a) = accounts.get_mut(&r.result.account_id)
+        && let (Some(check), Some(status)) = (
+            crate::checks::find(&r.result.check_id),
+            parse_status(&r.result.status),
+        )
+    {
+        a.counts.entry(check.meta.id).or_default()[status_index(status)] += 1;
+        if r.exception.is_some() {
+            *a.excepted.entry(check.meta.id).or_default() += 1;
+        }
+    }
+}
+
+/// The results of a results file, each with its line as written; blank lines are skipped and
+/// a line that is not a result is an error naming it.
+fn results_lines(
+    path: &Path,
+) -> Result<impl Iterator<Item = Result<(AnnotatedRecord, String), RunError>> + '_, RunError> {
+    let f =
+        std::fs::File::open(path).map_err(|e| input_error(path, format!("cannot read: {e}")))?;
+    let lines = std::io::BufReader::new(f).lines().enumerate();
+    Ok(lines.filter_map(move |(n, line)| {
+        let line = match line {
+            Ok(line) => line,
+            Err(e) => return Some(Err(input_error(path, format!("cannot read: {e}")))),
+        };
+        if line.trim().is_empty() {
+            return None;
+        }
+        let parsed = serde_json::from_str(&line).map_err(|e| {
+            RunError::Input(InputError::at(
+                &path.display().to_string(),
+                format!("line {}", n + 1),
+                format!("expected a results line: {e}"),
+            ))
+        });
+        Some(parsed.map(|r| (r, line)))
+    }))
+}
+
+/// The run record of the merged runs: no as-of option (each run had its own), every account,
+/// every input.
+fn run_record(
+    options: RunOptions,
+    accounts: Vec<AccountRecord>,
+    inputs: Vec<InputRecord>,
+    results: u64,
+) -> RunRecord {
+    RunRecord {
         tool: "iam-evidence",
         version: crate::primitives::version::VERSION_LINE,
         command_line: std::iter::once("iam-evidence".to_string())
@@ -161,81 +249,37 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
         input_digest: input_digest(&inputs),
         accounts,
         inputs,
-        results: total,
+        results,
         exceptions: Vec::new(),
         changes: None,
-    };
-    merge_evidence(&args.from_results, args.quiet, &mut book)
-        .map_err(|e| output_error(&args.output, &e))?;
-    book.finish(workbook.temp_path(), &record, &merged_path)
-        .map_err(|e| output_error(&args.output, &e))?;
-    if let (Some(mut f), Some(p)) = (results_out, &args.results) {
-        let mut meta = AtomicFile::create(&crate::output::meta::meta_path(p))?;
-        let json = serde_json::to_vec_pretty(&record).map_err(|e| output_error(p, &e))?;
-        meta.file()
-            .write_all(&json)
-            .map_err(|e| output_error(p, &e))?;
-        f.file().flush().map_err(|e| output_error(p, &e))?;
-        meta.commit()?;
-        f.commit()?;
-    }
-    workbook.commit()?;
-    Ok((record.accounts.len(), total))
-}
-
-/// One results file being merged: its remaining lines and its next result.
-struct Head<'a> {
-    lines: std::io::Lines<std::io::BufReader<std::fs::File>>,
-    next: Option<(ResultRecord, String)>,
-    path: &'a Path,
-}
-
-impl Head<'_> {
-    /// The sort key of the next result: account, check, resource, credential (none first).
-    fn key(&self) -> Option<(&str, &str, &str, Option<&str>)> {
-        self.next.as_ref().map(|(r, _)| {
-            (
-                r.account_id.as_str(),
-                r.check_id.as_str(),
-                r.resource_arn.as_str(),
-                r.credential.as_deref(),
-            )
-        })
     }
 }
 
-fn next_line(
-    lines: &mut std::io::Lines<std::io::BufReader<std::fs::File>>,
+/// Writes the merged results' sidecar and commits both files.
+fn commit_merged_results(
+    mut results: AtomicFile,
     path: &Path,
-) -> Result<Option<(ResultRecord, String)>, RunError> {
-    for (n, line) in lines.by_ref().enumerate() {
-        let line = line.map_err(|e| input_error(path, format!("cannot read: {e}")))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let r: ResultRecord = serde_json::from_str(&line).map_err(|e| {
-            RunError::Input(InputError::at(
-                &path.display().to_string(),
-                format!("line {}", n + 1),
-                format!("expected a results line: {e}"),
-            ))
-        })?;
-        return Ok(Some((r, line)));
-    }
-    Ok(None)
+    record: &RunRecord,
+) -> Result<(), RunError> {
+    let mut meta = AtomicFile::create(&crate::output::meta::meta_path(path))?;
+    let json = serde_json::to_vec_pretty(record).map_err(|e| output_error(path, &e))?;
+    meta.file()
+        .write_all(&json)
+        .map_err(|e| output_error(path, &e))?;
+    results.file().flush().map_err(|e| output_error(path, &e))?;
+    meta.commit()?;
+    results.commit()
 }
 
-/// The evidence rows of every run, sheet by sheet, merged in account order from each run's
-/// `<RESULTS>.evidence.jsonl` (a run without one contributes no evidence rows, with a warning).
-/// Feeds the evidence rows of the runs' sidecars to the workbook, per sheet, merged in account
-/// order.
+/// Feeds the evidence rows of the runs' `<RESULTS>.evidence.jsonl` sidecars to the workbook,
+/// sheet by sheet, merged in account order (a run without one contributes no evidence rows,
+/// with a warning).
 fn merge_evidence(
     parts: &[PathBuf],
     quiet: bool,
     book: &mut WorkbookWriter,
-) -> Result<(), rust_xlsxwriter::XlsxError> {
+) -> Result<(), OutputError> {
     use crate::output::evidence_jsonl::{path_for, sheet_rows};
-    use crate::output::evidence_rows::EvidenceSheet;
     let sidecars: Vec<PathBuf> = parts
         .iter()
         .map(|p| path_for(p))
@@ -251,33 +295,103 @@ fn merge_evidence(
         })
         .collect();
     for sheet in EvidenceSheet::ALL {
-        let mut heads = Vec::new();
-        for path in &sidecars {
-            let mut rows = sheet_rows(path, sheet)?;
-            let next = rows.next().transpose()?;
-            heads.push((rows, next));
-        }
-        while let Some(i) = (0..heads.len())
-            .filter(|i| heads[*i].1.is_some())
-            .min_by(|a, b| {
-                heads[*a]
-                    .1
-                    .as_ref()
-                    .map(|x| &x.0)
-                    .cmp(&heads[*b].1.as_ref().map(|x| &x.0))
-            })
-        {
-            let (rows, next) = &mut heads[i];
-            if let Some((_, row)) = next.take() {
+        let sources = sidecars
+            .iter()
+            .map(|p| sheet_rows(p, sheet).map(|rows| rows.map(|r| r.map_err(OutputError::from))))
+            .collect::<Result<Vec<_>, _>>()?;
+        merge_sorted(
+            sources,
+            |(a, _), (b, _)| a.cmp(b),
+            |(_, row)| {
                 let cells: Vec<CellRef<'_>> = row.iter().map(CellRef::from).collect();
-                book.evidence_row(sheet, &cells)?;
-            }
-            *next = rows.next().transpose()?;
-        }
+                book.evidence_row(sheet, &cells)
+            },
+        )?;
     }
     Ok(())
 }
 
+/// Merges sources, each sorted by `order`, into one sorted stream: hands `sink` the least
+/// next item (the earlier source on a tie) until every source is exhausted, reading each
+/// source one item ahead.
+fn merge_sorted<T, E>(
+    sources: Vec<impl Iterator<Item = Result<T, E>>>,
+    order: impl Fn(&T, &T) -> Ordering,
+    mut sink: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut heads = Vec::with_capacity(sources.len());
+    for mut source in sources {
+        let next = source.next().transpose()?;
+        heads.push((source, next));
+    }
+    loop {
+        let mut least: Option<usize> = None;
+        for (i, (_, next)) in heads.iter().enumerate() {
+            let Some(item) = next else { continue };
+            let is_less = least
+                .and_then(|l| heads[l].1.as_ref())
+                .is_none_or(|best| order(item, best) == Ordering::Less);
+            if is_less {
+                least = Some(i);
+            }
+        }
+        let Some(i) = least else { return Ok(()) };
+        let (source, next) = &mut heads[i];
+        if let Some(item) = next.take() {
+            sink(item)?;
+        }
+        *next = source.next().transpose()?;
+    }
+}
+
 fn parse_status(text: &str) -> Option<Status> {
     Status::ALL.into_iter().find(|s| s.as_str() == text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(items: &[(u32, char)]) -> impl Iterator<Item = Result<(u32, char), String>> + '_ {
+        items.iter().copied().map(Ok)
+    }
+
+    #[test]
+    fn merging_sorted_sources_keeps_order_and_takes_ties_from_the_earlier_source() {
+        let mut seen = Vec::new();
+        merge_sorted(
+            vec![
+                source(&[(1, 'a'), (3, 'a'), (5, 'a')]),
+                source(&[]),
+                source(&[(1, 'c'), (2, 'c'), (6, 'c')]),
+            ],
+            |a, b| a.0.cmp(&b.0),
+            |item| {
+                seen.push(item);
+                Ok::<(), String>(())
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            seen,
+            [(1, 'a'), (1, 'c'), (2, 'c'), (3, 'a'), (5, 'a'), (6, 'c')]
+        );
+    }
+
+    #[test]
+    fn merging_stops_at_the_first_error_of_a_source() {
+        let failing = vec![Ok((1, 'b')), Err("line 2 unreadable".to_string())].into_iter();
+        let mut seen = Vec::new();
+        let err = merge_sorted(
+            vec![failing],
+            |a: &(u32, char), b| a.0.cmp(&b.0),
+            |item| {
+                seen.push(item);
+                Ok(())
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err, "line 2 unreadable");
+        assert_eq!(seen, [(1, 'b')]);
+    }
 }

@@ -3,53 +3,39 @@
 //! SHA-256) and every result row. Exit 0 when they match, 3 when they differ, 1 when an input
 //! cannot be read, 2 for bad usage.
 
+use crate::checks::ResultKey;
 use crate::cli::VerifyArgs;
+use crate::commands::CommandError;
 use crate::output::meta::RunOptions;
-use crate::primitives::error::RunError;
+use crate::output::read_back::{Workbook, for_each_page};
+use crate::primitives::error::{InputError, RunError};
 use crate::stages::pipeline::{AuditOptions, run as run_pipeline};
-use calamine::{Reader, Xlsx, open_workbook};
+use calamine::Reader;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Exit status when the workbook does not match its inputs.
-pub const MISMATCH: i32 = 3;
-
-/// How many differences are printed before "... and N more".
-const SHOWN: usize = 20;
-
-/// Runs the verification; returns the exit status.
-pub fn run(args: &VerifyArgs) -> i32 {
-    match verify(args) {
-        Ok(differences) if differences.is_empty() => {
-            eprintln!(
-                "verified: {} matches its inputs (every input hash and every result row)",
-                args.workbook.display()
-            );
-            0
-        }
-        Ok(differences) => {
-            eprintln!(
-                "MISMATCH: {} does not match its inputs:",
-                args.workbook.display()
-            );
-            for d in differences.iter().take(SHOWN) {
-                eprintln!("  {d}");
-            }
-            if differences.len() > SHOWN {
-                eprintln!("  ... and {} more", differences.len() - SHOWN);
-            }
-            MISMATCH
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            e.exit_code()
-        }
+/// Runs the verification: Ok when the workbook matches its inputs, else the differences.
+pub fn run(args: &VerifyArgs) -> Result<(), CommandError> {
+    let recorded = Recorded::read(&args.workbook)?;
+    let fresh = re_perform(&recorded, args)?;
+    let mut differences = input_differences(&recorded.inputs, &fresh.inputs);
+    differences.extend(result_differences(&recorded, &fresh));
+    if !differences.is_empty() {
+        return Err(CommandError::Mismatch {
+            workbook: args.workbook.clone(),
+            differences,
+        });
     }
+    eprintln!(
+        "verified: {} matches its inputs (every input hash and every result row)",
+        args.workbook.display()
+    );
+    Ok(())
 }
 
-/// The differences between the workbook and a fresh run on `args.paths`.
-fn verify(args: &VerifyArgs) -> Result<Vec<String>, RunError> {
-    let recorded = Recorded::read(&args.workbook)?;
+/// Runs the audit again on `args.paths` with the recorded options, into a temporary workbook,
+/// and reads that back.
+fn re_perform(recorded: &Recorded, args: &VerifyArgs) -> Result<Recorded, RunError> {
     let dir = tempfile::tempdir().map_err(|e| RunError::Output {
         path: std::env::temp_dir(),
         message: e.to_string(),
@@ -76,11 +62,17 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, RunError> {
         exceptions: options.exceptions.as_ref().map(Into::into),
         baseline: options.baseline.as_ref().map(Into::into),
     })?;
-    let fresh = Recorded::read(&again)?;
+    Recorded::read(&again)
+}
 
+/// Inputs recorded but missing or changed now, then inputs found now but not recorded.
+fn input_differences(
+    recorded: &BTreeMap<String, String>,
+    fresh: &BTreeMap<String, String>,
+) -> Vec<String> {
     let mut out = Vec::new();
-    for (file, sha) in &recorded.inputs {
-        match fresh.inputs.get(file) {
+    for (file, sha) in recorded {
+        match fresh.get(file) {
             None => out.push(format!("input {file} is missing from the given paths")),
             Some(now) if now != sha => out.push(format!(
                 "input {file} changed: SHA-256 {now}, recorded {sha}"
@@ -88,15 +80,18 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, RunError> {
             Some(_) => {}
         }
     }
-    for file in fresh
-        .inputs
-        .keys()
-        .filter(|f| !recorded.inputs.contains_key(*f))
-    {
+    for file in fresh.keys().filter(|f| !recorded.contains_key(*f)) {
         out.push(format!("input {file} is not in the workbook's inputs"));
     }
+    out
+}
+
+/// Result rows that differ (naming the columns), are no longer produced, or are new, by
+/// position in results order.
+fn result_differences(recorded: &Recorded, fresh: &Recorded) -> Vec<String> {
     let header = &recorded.header;
     let n = recorded.results.len().max(fresh.results.len());
+    let mut out = Vec::new();
     for i in 0..n {
         match (recorded.results.get(i), fresh.results.get(i)) {
             (Some(a), Some(b)) if a == b => {}
@@ -112,20 +107,20 @@ fn verify(args: &VerifyArgs) -> Result<Vec<String>, RunError> {
                 out.push(format!(
                     "result {} ({}): {}",
                     i + 1,
-                    row_id(a),
+                    row_key(a),
                     cols.join("; ")
                 ));
             }
             (Some(a), None) => out.push(format!(
                 "result {} ({}) is no longer produced",
                 i + 1,
-                row_id(a)
+                row_key(a)
             )),
-            (None, Some(b)) => out.push(format!("result {} ({}) is new", i + 1, row_id(b))),
+            (None, Some(b)) => out.push(format!("result {} ({}) is new", i + 1, row_key(b))),
             (None, None) => {}
         }
     }
-    Ok(out)
+    out
 }
 
 fn cell(row: &[String], c: usize) -> &str {
@@ -142,16 +137,15 @@ fn short(text: &str) -> String {
     }
 }
 
-fn row_id(row: &[String]) -> String {
-    format!(
-        "{} {} {} {}",
-        cell(row, 0),
-        cell(row, 1),
-        cell(row, 2),
-        cell(row, 3)
-    )
-    .trim_end()
-    .to_string()
+/// The identity of a Results row (its first columns: Account, Check ID, Resource, Credential).
+fn row_key(row: &[String]) -> ResultKey<&str> {
+    let credential = cell(row, 3);
+    ResultKey {
+        account_id: cell(row, 0),
+        check_id: cell(row, 1),
+        resource_arn: cell(row, 2),
+        credential: (!credential.is_empty()).then_some(credential),
+    }
 }
 
 /// What a workbook records: its run options, its inputs, and its result rows.
@@ -165,62 +159,15 @@ struct Recorded {
 
 impl Recorded {
     fn error(&self, message: impl Into<String>) -> RunError {
-        RunError::Input(crate::primitives::error::InputError::file(
-            &self.file, message,
-        ))
+        RunError::Input(InputError::file(&self.file, message))
     }
 
     fn read(path: &Path) -> Result<Recorded, RunError> {
         let file = path.display().to_string();
-        let err = |m: String| RunError::Input(crate::primitives::error::InputError::file(&file, m));
-        let mut wb: Xlsx<_> =
-            open_workbook(path).map_err(|e| err(format!("not a readable workbook: {e}")))?;
-        let target = wb
-            .defined_names()
-            .iter()
-            .find(|(n, _)| n == crate::output::workbook::RUN_OPTIONS_NAME)
-            .map(|(_, f)| f.clone())
-            .ok_or_else(|| {
-                err("no RunOptions name: not a workbook written by iam-evidence".into())
-            })?;
-        let (sheet, row, col) = parse_reference(&target).ok_or_else(|| {
-            err(format!(
-                "RunOptions refers to '{target}', expected Sheet!$C$R"
-            ))
-        })?;
-        let range = wb
-            .worksheet_range(&sheet)
-            .map_err(|e| err(format!("sheet {sheet}: {e}")))?;
-        let json = range
-            .get_value((row, col))
-            .map(|c| c.to_string())
-            .ok_or_else(|| err(format!("RunOptions cell {target} is empty")))?;
-        let options: RunOptions = serde_json::from_str(&json)
-            .map_err(|e| err(format!("RunOptions is not readable: {e}")))?;
-
-        let mut inputs = BTreeMap::new();
-        for (name, rows) in pages(&mut wb, "Inputs") {
-            let (Some(f), Some(s)) = (col_of(&rows, "File"), col_of(&rows, "SHA-256")) else {
-                return Err(err(format!(
-                    "sheet {name} lacks the File and SHA-256 columns"
-                )));
-            };
-            for r in rows.iter().skip(1) {
-                inputs.insert(cell(r, f).to_string(), cell(r, s).to_string());
-            }
-        }
-        let mut header = Vec::new();
-        let mut results = Vec::new();
-        for (_, rows) in pages(&mut wb, "Results") {
-            if let Some(h) = rows.first() {
-                header = h.clone();
-            }
-            results.extend(
-                rows.into_iter()
-                    .skip(1)
-                    .filter(|r| r.iter().any(|c| !c.is_empty())),
-            );
-        }
+        let mut wb = crate::output::read_back::open(path, &file)?;
+        let options = run_options(&mut wb, &file)?;
+        let inputs = inputs(&mut wb, &file)?;
+        let (header, results) = results(&mut wb, &file)?;
         Ok(Recorded {
             file,
             options,
@@ -231,32 +178,73 @@ impl Recorded {
     }
 }
 
-/// The rows of a sheet and its continuation pages (`NAME`, `NAME 2`, ...), as text.
-fn pages(
-    wb: &mut Xlsx<std::io::BufReader<std::fs::File>>,
-    base: &str,
-) -> Vec<(String, Vec<Vec<String>>)> {
-    let names: Vec<String> = wb
-        .sheet_names()
+/// The run options, from the cell the `RunOptions` name refers to.
+fn run_options(wb: &mut Workbook, file: &str) -> Result<RunOptions, InputError> {
+    let err = |m: String| InputError::file(file, m);
+    let target = wb
+        .defined_names()
         .iter()
-        .filter(|n| {
-            *n == base
-                || n.strip_prefix(base)
-                    .and_then(|r| r.strip_prefix(' '))
-                    .is_some_and(|r| r.parse::<u32>().is_ok())
-        })
-        .cloned()
-        .collect();
-    names
-        .into_iter()
-        .filter_map(|n| {
-            let range = wb.worksheet_range(&n).ok()?;
-            let rows = range
-                .rows()
-                .map(|r| r.iter().map(|c| c.to_string()).collect())
-                .collect();
-            Some((n, rows))
-        })
+        .find(|(n, _)| n == crate::output::workbook::RUN_OPTIONS_NAME)
+        .map(|(_, f)| f.clone())
+        .ok_or_else(|| err("no RunOptions name: not a workbook written by iam-evidence".into()))?;
+    let (sheet, row, col) = parse_reference(&target).ok_or_else(|| {
+        err(format!(
+            "RunOptions refers to '{target}', expected Sheet!$C$R"
+        ))
+    })?;
+    let range = wb
+        .worksheet_range(&sheet)
+        .map_err(|e| err(format!("sheet {sheet}: {e}")))?;
+    let json = range
+        .get_value((row, col))
+        .map(|c| c.to_string())
+        .ok_or_else(|| err(format!("RunOptions cell {target} is empty")))?;
+    serde_json::from_str(&json).map_err(|e| err(format!("RunOptions is not readable: {e}")))
+}
+
+/// Each input's SHA-256 by file, from the Inputs pages.
+fn inputs(wb: &mut Workbook, file: &str) -> Result<BTreeMap<String, String>, InputError> {
+    let mut inputs = BTreeMap::new();
+    for_each_page(wb, file, "Inputs", |name, range| {
+        let rows = text_rows(range);
+        let (Some(f), Some(s)) = (col_of(&rows, "File"), col_of(&rows, "SHA-256")) else {
+            return Err(InputError::file(
+                file,
+                format!("sheet {name} lacks the File and SHA-256 columns"),
+            ));
+        };
+        for r in rows.iter().skip(1) {
+            inputs.insert(cell(r, f).to_string(), cell(r, s).to_string());
+        }
+        Ok(())
+    })?;
+    Ok(inputs)
+}
+
+/// The Results header and every non-empty result row, from the Results pages.
+fn results(wb: &mut Workbook, file: &str) -> Result<(Vec<String>, Vec<Vec<String>>), InputError> {
+    let mut header = Vec::new();
+    let mut results = Vec::new();
+    for_each_page(wb, file, "Results", |_, range| {
+        let rows = text_rows(range);
+        if let Some(h) = rows.first() {
+            header = h.clone();
+        }
+        results.extend(
+            rows.into_iter()
+                .skip(1)
+                .filter(|r| r.iter().any(|c| !c.is_empty())),
+        );
+        Ok::<(), InputError>(())
+    })?;
+    Ok((header, results))
+}
+
+/// A sheet's cells as text, row by row.
+fn text_rows(range: &calamine::Range<calamine::Data>) -> Vec<Vec<String>> {
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect()
 }
 
@@ -265,6 +253,7 @@ fn col_of(rows: &[Vec<String>], name: &str) -> Option<usize> {
 }
 
 /// `Cover!$B$45` (or with a leading `=`, or a quoted sheet) as (sheet, 0-based row, column).
+/// None for anything else, including a column or row past what a `u32` holds.
 fn parse_reference(text: &str) -> Option<(String, u32, u32)> {
     let text = text.trim_start_matches('=');
     let (sheet, cell) = text.rsplit_once('!')?;
@@ -273,8 +262,10 @@ fn parse_reference(text: &str) -> Option<(String, u32, u32)> {
     let split = cell.find(|c: char| c.is_ascii_digit())?;
     let (letters, digits) = cell.split_at(split);
     let col = letters.bytes().try_fold(0u32, |acc, b| {
-        b.is_ascii_uppercase()
-            .then(|| acc * 26 + u32::from(b - b'A' + 1))
+        if !b.is_ascii_uppercase() {
+            return None;
+        }
+        acc.checked_mul(26)?.checked_add(u32::from(b - b'A' + 1))
     })?;
     let row: u32 = digits.parse().ok()?;
     Some((sheet, row.checked_sub(1)?, col.checked_sub(1)?))
@@ -295,5 +286,18 @@ mod tests {
             Some(("My Sheet".into(), 0, 26))
         );
         assert_eq!(parse_reference("nonsense"), None);
+    }
+
+    #[test]
+    fn a_reference_past_u32_columns_or_rows_is_refused_not_a_panic() {
+        // 7 letters reach 26^7 > 2^32.
+        assert_eq!(parse_reference("Cover!$ZZZZZZZ$1"), None);
+        assert_eq!(parse_reference("Cover!$MWLQKWV$1"), None);
+        assert_eq!(parse_reference("Cover!$B$4294967296"), None);
+        assert_eq!(parse_reference("Cover!$B$0"), None);
+        assert_eq!(
+            parse_reference("Cover!$MWLQKWU$1"),
+            Some(("Cover".into(), 0, u32::MAX - 1))
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! The results file: one JSON object per tested item, in the stable order
 //! (account_id, check_id, resource_arn, credential with null first).
 
-use crate::checks::CheckResult;
+use crate::workflow::Annotated;
 use std::io::{BufWriter, Write};
 
 /// Streams results as JSON lines.
@@ -38,54 +38,10 @@ impl<W: Write> JsonlWriter<W> {
 }
 
 /// Appends one account's results (already sorted) to `out` as lines of the results file.
-pub fn render(results: &[CheckResult], out: &mut Vec<u8>) -> std::io::Result<()> {
+pub fn render(results: &[Annotated], out: &mut Vec<u8>) -> std::io::Result<()> {
     for r in results {
         serde_json::to_writer(&mut *out, r)?;
         out.push(b'\n');
     }
     Ok(())
-}
-
-/// A result read back from a results file (owned strings), for the workbook and merging.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-pub struct ResultRecord {
-    /// Check ID.
-    pub check_id: String,
-    /// Account.
-    pub account_id: String,
-    /// Resource.
-    pub resource_arn: String,
-    /// Credential or null.
-    pub credential: Option<String>,
-    /// Status.
-    pub status: String,
-    /// Severity.
-    pub severity: String,
-    /// Reason.
-    pub reason: String,
-    /// Source reference.
-    pub source: Option<SourceRecord>,
-    /// Evidence values.
-    #[serde(default)]
-    pub evidence: String,
-    /// The approved exception, if one applies.
-    #[serde(default)]
-    pub exception: Option<crate::workflow::exceptions::ExceptionNote>,
-    /// `new`, `unchanged` or `changed` against a baseline.
-    #[serde(default)]
-    pub change: Option<String>,
-    /// The baseline's status of a changed result.
-    #[serde(default)]
-    pub previous_status: Option<String>,
-}
-
-/// A source reference read back from a results file.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-pub struct SourceRecord {
-    /// File.
-    pub file: String,
-    /// SHA-256.
-    pub sha256: String,
-    /// Location.
-    pub location: String,
 }

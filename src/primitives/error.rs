@@ -31,7 +31,7 @@ impl InputError {
     }
 }
 
-/// Any failure that ends a command, with the exit status it maps to.
+/// Any failure that ends a run (an audit, a report, verify's re-run), with its exit status.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// An input could not be read (exit 1).

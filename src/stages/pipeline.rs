@@ -1,7 +1,7 @@
 //! The audit pipeline: discover -> scan (parallel) -> plan -> per account load and check
 //! (parallel, in account order, bounded look-ahead) -> results streamed to the writers.
 
-use crate::checks::{CheckResult, Thresholds};
+use crate::checks::Thresholds;
 use crate::model::{Account, OrgAccounts};
 use crate::output::atomic::{AtomicFile, output_error};
 use crate::output::jsonl::JsonlWriter;
@@ -64,7 +64,7 @@ pub struct RunSummary {
 /// One account's outcome, handed to the writers in account order.
 struct AccountOutcome {
     record: AccountRecord,
-    results: Vec<CheckResult>,
+    results: Vec<crate::workflow::Annotated>,
     evidence: crate::output::evidence_rows::AccountEvidence,
     /// Exports left out while loading (the plan's were reported before processing).
     newly_left_out: Vec<String>,
@@ -353,7 +353,7 @@ impl GivenFiles {
             None => None,
         };
         let baseline = match &opts.baseline {
-            Some(path) => Some(crate::workflow::baseline::Baseline::read(path)?),
+            Some(path) => Some(crate::output::read_back::baseline(path)?),
             None => None,
         };
         Ok(GivenFiles {
@@ -665,38 +665,17 @@ fn option_input(path: &std::path::Path, kind: &str, sha256: &str, rows: usize) -
 /// baseline (in the writer's thread, in results order).
 fn annotate(
     outcome: &mut AccountOutcome,
-    mut exceptions: Option<&mut crate::workflow::exceptions::Exceptions>,
-    mut baseline: Option<&mut crate::workflow::baseline::Baseline>,
+    exceptions: Option<&mut crate::workflow::exceptions::Exceptions>,
+    baseline: Option<&mut crate::workflow::baseline::Baseline>,
 ) {
-    for r in &mut outcome.results {
-        if let Some(ex) = exceptions.as_deref_mut()
-            && r.status != crate::checks::Status::Pass
-            && let crate::workflow::exceptions::Match::Live(e) = ex.apply(
-                r.check_id,
-                &r.account_id,
-                &r.resource_arn,
-                outcome.record.as_of_day,
-            )
-        {
-            r.exception = Some(e.note());
-            *outcome.record.excepted.entry(r.check_id).or_default() += 1;
-        }
-        if let Some(b) = baseline.as_deref_mut() {
-            let key = (
-                r.account_id.clone(),
-                r.check_id.to_string(),
-                r.resource_arn.clone(),
-                r.credential.unwrap_or_default().to_string(),
-            );
-            match b.compare(key, r.status.as_str()) {
-                crate::workflow::baseline::Change::New => r.change = Some("new"),
-                crate::workflow::baseline::Change::Unchanged => r.change = Some("unchanged"),
-                crate::workflow::baseline::Change::Changed { previous } => {
-                    r.change = Some("changed");
-                    r.previous_status = Some(previous);
-                }
-            }
-        }
+    let as_of_day = outcome.record.as_of_day;
+    crate::workflow::annotate(&mut outcome.results, exceptions, baseline, as_of_day);
+    for a in outcome.results.iter().filter(|a| a.exception.is_some()) {
+        *outcome
+            .record
+            .excepted
+            .entry(a.result.check_id)
+            .or_default() += 1;
     }
 }
 
@@ -756,7 +735,7 @@ fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) ->
         .collect();
     AccountOutcome {
         record,
-        results,
+        results: results.into_iter().map(Into::into).collect(),
         evidence,
         newly_left_out,
         files: 0,

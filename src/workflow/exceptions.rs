@@ -117,20 +117,7 @@ pub enum Match<'a> {
 impl Exceptions {
     /// Parses an exceptions file; a bad entry is an error naming the line and column.
     pub fn parse(text: &str, file: &FileRef) -> Result<Exceptions, InputError> {
-        // Comment lines are blanked rather than left to the reader, whose line count skips
-        // comment lines that follow the header; blank lines keep every line number true.
-        let text: String = text
-            .replace("\r\n", "\n")
-            .split('\n')
-            .map(|l| {
-                if l.trim_start().starts_with('#') {
-                    ""
-                } else {
-                    l
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
+        let text = blank_comments(text);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -140,99 +127,14 @@ impl Exceptions {
         for record in reader.records() {
             let record =
                 record.map_err(|e| InputError::file(&file.file, format!("unreadable CSV: {e}")))?;
-            // The reader's position is where it began reading, before the blank lines it
-            // skipped: count the lines up to the record's first character.
-            let line = record.position().map_or(0, |p| {
-                let bytes = text.as_bytes();
-                let mut start = (p.byte() as usize).min(bytes.len());
-                while bytes.get(start) == Some(&b'\n') {
-                    start += 1;
-                }
-                1 + bytes[..start].iter().filter(|b| **b == b'\n').count()
-            });
+            let line = first_line(&text, &record);
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            let Some(cols) = &header else {
-                let names: Vec<String> = record
-                    .iter()
-                    .map(|c| c.trim().to_ascii_lowercase())
-                    .collect();
-                for required in COLUMNS {
-                    if !names.iter().any(|n| n == required) {
-                        return Err(InputError::at(
-                            &file.file,
-                            format!("line {line}"),
-                            format!(
-                                "exceptions header lacks column {required}; expected {}",
-                                COLUMNS.join(",")
-                            ),
-                        ));
-                    }
-                }
-                header = Some(names);
-                continue;
-            };
-            let get = |name: &str| -> &str {
-                cols.iter()
-                    .position(|c| c == name)
-                    .and_then(|i| record.get(i))
-                    .unwrap_or("")
-                    .trim()
-            };
-            let at = |column: &str| format!("line {line}, column {column}");
-            let required = |name: &str| -> Result<String, InputError> {
-                let v = get(name);
-                if v.is_empty() {
-                    Err(InputError::at(
-                        &file.file,
-                        at(name),
-                        "expected a value, found an empty cell",
-                    ))
-                } else {
-                    Ok(v.to_string())
-                }
-            };
-            let date = |name: &str| -> Result<Date, InputError> {
-                let v = required(name)?;
-                crate::primitives::asof::parse_date_option(&v)
-                    .map_err(|m| InputError::at(&file.file, at(name), m))
-            };
-            let check_id = required("check_id")?;
-            if check_id != "*" && crate::checks::find(&check_id).is_none() {
-                return Err(InputError::at(
-                    &file.file,
-                    at("check_id"),
-                    format!("unknown check '{check_id}' (see `iam-evidence checks`)"),
-                ));
+            match &header {
+                None => header = Some(read_header(&record, line, file)?),
+                Some(columns) => entries.push(read_entry(columns, &record, line, file)?),
             }
-            let approval_date = date("approval_date")?;
-            let expiry_date = date("expiry_date")?;
-            if expiry_date < approval_date {
-                return Err(InputError::at(
-                    &file.file,
-                    at("expiry_date"),
-                    "expiry date is before the approval date",
-                ));
-            }
-            let account = required("account")?;
-            if let Err(expected) = account_pattern(&account) {
-                return Err(InputError::at(&file.file, at("account"), expected));
-            }
-            let resource = required("resource")?;
-            if let Err(expected) = resource_pattern(&resource) {
-                return Err(InputError::at(&file.file, at("resource"), expected));
-            }
-            entries.push(Exception {
-                line,
-                check_id,
-                account,
-                resource,
-                reason: required("reason")?,
-                approved_by: required("approved_by")?,
-                approval_date,
-                expiry_date,
-            });
         }
         let n = entries.len();
         Ok(Exceptions {
@@ -360,6 +262,133 @@ fn resource_pattern(text: &str) -> Result<(), String> {
     Err(format!(
         "expected an ARN as the results name the resource (e.g. arn:aws:iam::111111111111:user/bob) or *, found '{text}'"
     ))
+}
+
+/// The text with `\r\n` as `\n` and comment lines blanked. Comment lines are blanked rather
+/// than left to the CSV reader, whose line count skips comment lines that follow the header;
+/// blank lines keep every line number true.
+fn blank_comments(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .split('\n')
+        .map(|l| {
+            if l.trim_start().starts_with('#') {
+                ""
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The line a record starts on. The reader's position is where it began reading, before the
+/// blank lines it skipped: count the lines up to the record's first character.
+fn first_line(text: &str, record: &csv::StringRecord) -> usize {
+    record.position().map_or(0, |p| {
+        let bytes = text.as_bytes();
+        let mut start = (p.byte() as usize).min(bytes.len());
+        while bytes.get(start) == Some(&b'\n') {
+            start += 1;
+        }
+        1 + bytes[..start].iter().filter(|b| **b == b'\n').count()
+    })
+}
+
+/// The header row's column names (lower case); every column of [`COLUMNS`] must be there.
+fn read_header(
+    record: &csv::StringRecord,
+    line: usize,
+    file: &FileRef,
+) -> Result<Vec<String>, InputError> {
+    let names: Vec<String> = record
+        .iter()
+        .map(|c| c.trim().to_ascii_lowercase())
+        .collect();
+    for required in COLUMNS {
+        if !names.iter().any(|n| n == required) {
+            return Err(InputError::at(
+                &file.file,
+                format!("line {line}"),
+                format!(
+                    "exceptions header lacks column {required}; expected {}",
+                    COLUMNS.join(",")
+                ),
+            ));
+        }
+    }
+    Ok(names)
+}
+
+/// One entry: every column filled, a known check ID (or `*`), dates as `YYYY-MM-DD` with the
+/// expiry not before the approval, an account and a resource of the right form. An error
+/// names the line and column.
+fn read_entry(
+    columns: &[String],
+    record: &csv::StringRecord,
+    line: usize,
+    file: &FileRef,
+) -> Result<Exception, InputError> {
+    let get = |name: &str| -> &str {
+        columns
+            .iter()
+            .position(|c| c == name)
+            .and_then(|i| record.get(i))
+            .unwrap_or("")
+            .trim()
+    };
+    let at = |column: &str| format!("line {line}, column {column}");
+    let required = |name: &str| -> Result<String, InputError> {
+        let v = get(name);
+        if v.is_empty() {
+            Err(InputError::at(
+                &file.file,
+                at(name),
+                "expected a value, found an empty cell",
+            ))
+        } else {
+            Ok(v.to_string())
+        }
+    };
+    let date = |name: &str| -> Result<Date, InputError> {
+        let v = required(name)?;
+        crate::primitives::asof::parse_date_option(&v)
+            .map_err(|m| InputError::at(&file.file, at(name), m))
+    };
+    let check_id = required("check_id")?;
+    if check_id != "*" && crate::checks::find(&check_id).is_none() {
+        return Err(InputError::at(
+            &file.file,
+            at("check_id"),
+            format!("unknown check '{check_id}' (see `iam-evidence checks`)"),
+        ));
+    }
+    let approval_date = date("approval_date")?;
+    let expiry_date = date("expiry_date")?;
+    if expiry_date < approval_date {
+        return Err(InputError::at(
+            &file.file,
+            at("expiry_date"),
+            "expiry date is before the approval date",
+        ));
+    }
+    let account = required("account")?;
+    if let Err(expected) = account_pattern(&account) {
+        return Err(InputError::at(&file.file, at("account"), expected));
+    }
+    let resource = required("resource")?;
+    if let Err(expected) = resource_pattern(&resource) {
+        return Err(InputError::at(&file.file, at("resource"), expected));
+    }
+    Ok(Exception {
+        line,
+        check_id,
+        account,
+        resource,
+        reason: required("reason")?,
+        approved_by: required("approved_by")?,
+        approval_date,
+        expiry_date,
+    })
 }
 
 const COLUMNS: [&str; 7] = [

@@ -4,7 +4,8 @@
 use super::cells::{Limits, text};
 use super::paged::{Layout, pages};
 use crate::checks::REGISTRY;
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use crate::output::error::OutputError;
+use rust_xlsxwriter::{Workbook, Worksheet};
 
 /// Checks sheet columns.
 pub const HEADERS: [&str; 13] = [
@@ -24,7 +25,7 @@ pub const HEADERS: [&str; 13] = [
 ];
 
 /// Builds the catalogue sheet.
-pub fn sheets(workbook: &mut Workbook, limits: &Limits) -> Result<Vec<Worksheet>, XlsxError> {
+pub fn sheets(workbook: &mut Workbook, limits: &Limits) -> Result<Vec<Worksheet>, OutputError> {
     let mut checks = REGISTRY.iter();
     pages(
         workbook,

@@ -3,7 +3,9 @@
 //! re-perform the run, including a machine-readable options cell (named `RunOptions`).
 
 use super::cells::{Widths, header_format, number, print_setup, text};
+use crate::output::error::OutputError;
 use crate::output::meta::{READ_UNUSED, RunRecord};
+use crate::workflow::exceptions::Standing;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
 /// What the inputs cannot show, stated on every cover (with the root MFA kind limit after the
@@ -138,8 +140,31 @@ fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
 
-/// Builds the cover sheet.
-pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
+/// Builds the cover sheet: title, then one section after another.
+pub fn sheet(record: &RunRecord) -> Result<Cover, OutputError> {
+    let mut w = title()?;
+    scope(&mut w, record)?;
+    let options_row = options(&mut w, record)?;
+    how_to_re_perform(&mut w, record)?;
+    left_out(&mut w, record)?;
+    limits(&mut w, record)?;
+    w.section("Sheets")?;
+    for (name, what) in GUIDE {
+        w.fact(name, what)?;
+    }
+    per_account(&mut w, record)?;
+    let mut ws = w.ws;
+    w.widths.see_len(0, 44);
+    w.widths.apply(&mut ws)?;
+    print_setup(&mut ws, false)?;
+    Ok(Cover {
+        sheet: ws,
+        options_row,
+    })
+}
+
+/// The sheet with its title and subtitle, ready for the sections.
+fn title() -> Result<Writer, XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name("Cover")?;
     ws.write_string_with_format(
@@ -153,14 +178,27 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
         0,
         "Audit of AWS IAM exports (credential reports, get-account-authorization-details)",
     )?;
-    let mut w = Writer {
+    Ok(Writer {
         ws,
         row: 2,
         widths: Widths::new(&PER_ACCOUNT_HEADERS),
         label: Format::new().set_bold(),
         section: Format::new().set_bold().set_font_size(13),
-    };
+    })
+}
 
+/// How many inputs have this disposition.
+fn inputs_with(record: &RunRecord, disposition: &str) -> usize {
+    record
+        .inputs
+        .iter()
+        .filter(|i| i.disposition == disposition)
+        .count()
+}
+
+/// Scope: tool, accounts, population, results, inputs, input digest, and the exceptions and
+/// changes since the baseline when given.
+fn scope(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
     let mut partitions: Vec<&str> = record
         .accounts
         .iter()
@@ -168,7 +206,7 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
         .collect();
     partitions.sort_unstable();
     partitions.dedup();
-    let count = |d: &str| record.inputs.iter().filter(|i| i.disposition == d).count();
+    let count = |d: &str| inputs_with(record, d);
     let users: usize = record.accounts.iter().map(|a| a.users).sum();
     let roles: usize = record.accounts.iter().map(|a| a.roles).sum();
     let policies: usize = record.accounts.iter().map(|a| a.policies).sum();
@@ -215,8 +253,13 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
         ),
     )?;
     w.fact("Input digest (SHA-256)", &record.input_digest)?;
+    workflow_facts(w, record)
+}
+
+/// The exceptions' standings and the changes since the baseline, when given.
+fn workflow_facts(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
     if let Some(file) = &record.options.exceptions {
-        let n = |st: crate::workflow::exceptions::Standing| {
+        let n = |st: Standing| {
             record
                 .exceptions
                 .iter()
@@ -229,9 +272,9 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
             &format!(
                 "{file}: {} entry(ies), {} applied ({excepted} finding(s) excepted), {} expired, {} stale (see the Exceptions sheet)",
                 record.exceptions.len(),
-                n(crate::workflow::exceptions::Standing::Applied),
-                n(crate::workflow::exceptions::Standing::Expired),
-                n(crate::workflow::exceptions::Standing::Stale),
+                n(Standing::Applied),
+                n(Standing::Expired),
+                n(Standing::Stale),
             ),
         )?;
     }
@@ -244,7 +287,11 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
             ),
         )?;
     }
+    Ok(())
+}
 
+/// Options and thresholds, ending with the run options as JSON; returns that cell's row.
+fn options(w: &mut Writer, record: &RunRecord) -> Result<u32, OutputError> {
     w.section("Options and thresholds")?;
     let o = &record.options;
     w.fact(
@@ -281,11 +328,14 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
             "not given: internal = accounts in the inputs or in a list-accounts export found".into()
         }),
     )?;
-    let options_json = serde_json::to_string(o)
-        .map_err(|e| XlsxError::ParameterError(format!("run options: {e}")))?;
+    let options_json = serde_json::to_string(o).map_err(OutputError::RunOptions)?;
     let options_row = w.row;
     w.fact("Run options (JSON, named RunOptions)", &options_json)?;
+    Ok(options_row)
+}
 
+/// How to re-perform: the command line and the steps.
+fn how_to_re_perform(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
     w.section("How to re-perform")?;
     w.fact("Command line", &record.command_line)?;
     w.line("1. Obtain the files listed on the Inputs sheet; check each with sha256sum against its SHA-256 there.")?;
@@ -294,8 +344,12 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
         record.tool, record.version
     ))?;
     w.line("3. The same inputs and options give this workbook again, byte for byte, and the same results file.")?;
-    w.line("4. To re-perform one result by hand: open its source file, go to its location (line N, or the JSON Pointer), and compare the evidence.")?;
+    w.line("4. To re-perform one result by hand: open its source file, go to its location (line N, or the JSON Pointer), and compare the evidence.")
+}
 
+/// Left out or unassigned: exports left out per account, inputs not used, and a count of
+/// the files skipped as not an export.
+fn left_out(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
     w.section("Left out or unassigned")?;
     let mut left_out: Vec<String> = record
         .accounts
@@ -313,7 +367,7 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
             .filter(|i| !["used", "skipped", READ_UNUSED].contains(&i.disposition.as_str()))
             .map(|i| format!("{} ({}): {}", i.file, i.disposition, i.note)),
     );
-    let skipped = count("skipped");
+    let skipped = inputs_with(record, "skipped");
     if skipped > 0 {
         left_out.push(format!(
             "{skipped} file(s) skipped as not an IAM export; each is listed on the Inputs sheet with the reason"
@@ -325,7 +379,12 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
     for l in &left_out {
         w.line(l)?;
     }
+    Ok(())
+}
 
+/// What the inputs cannot show: [`LIMITS`], with the root MFA kind limit after the first
+/// three when some account lacks the virtual MFA device list.
+fn limits(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
     w.section("What the inputs cannot show")?;
     let (first, rest) = LIMITS.split_at(3);
     for limit in first {
@@ -337,12 +396,11 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
     for limit in rest {
         w.line(limit)?;
     }
+    Ok(())
+}
 
-    w.section("Sheets")?;
-    for (name, what) in GUIDE {
-        w.fact(name, what)?;
-    }
-
+/// As-of and scope per account: one row per account under [`PER_ACCOUNT_HEADERS`].
+fn per_account(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
     w.section("As-of and scope per account")?;
     let head = header_format();
     for (col, h) in PER_ACCOUNT_HEADERS.iter().enumerate() {
@@ -364,12 +422,5 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
         text(ws, row, 7, &a.left_out.join("; "), widths)?;
         w.row += 1;
     }
-    let mut ws = w.ws;
-    w.widths.see_len(0, 44);
-    w.widths.apply(&mut ws)?;
-    print_setup(&mut ws, false)?;
-    Ok(Cover {
-        sheet: ws,
-        options_row,
-    })
+    Ok(())
 }

@@ -8,9 +8,10 @@
 //! ([`FindingSpill`]); reading the spills in severity order gives the sorted sheet without
 //! holding or sorting any finding.
 
-use super::cells::{Limits, date_format, text};
+use super::cells::{Limits, Widths, date_format, text};
 use super::paged::{Layout, pages};
-use super::spill::{CellRef, RowSpill};
+use super::spill::{CellRef, RowSpill, SpilledRows};
+use crate::output::error::OutputError;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Workbook,
     Worksheet, XlsxError,
@@ -113,15 +114,11 @@ fn due_date_validation() -> Result<DataValidation, XlsxError> {
 /// Builds the findings sheets from the spilled findings.
 pub fn sheets(
     workbook: &mut Workbook,
-    mut spill: FindingSpill,
+    spill: FindingSpill,
     limits: &Limits,
-) -> Result<Vec<Worksheet>, XlsxError> {
+) -> Result<Vec<Worksheet>, OutputError> {
     let total = spill.count();
-    let mut by_severity = Vec::with_capacity(spill.by_severity.len());
-    for rows in &mut spill.by_severity {
-        by_severity.push(rows.drain()?);
-    }
-    let mut current = 0;
+    let mut findings = BySeverity::drain(spill)?;
     let disposition = disposition_validation()?;
     let due = due_date_validation()?;
     pages(
@@ -142,71 +139,94 @@ pub fn sheets(
             }
             Ok(())
         },
-        |ws, row, w| {
-            while by_severity
-                .get(current)
-                .is_some_and(|rows| rows.left() == 0)
-            {
-                current += 1;
-            }
-            let Some(rows) = by_severity.get_mut(current) else {
-                return Err(XlsxError::ParameterError(
-                    "findings spill ended early".into(),
-                ));
-            };
-            let Some(cells) = rows.next_row()? else {
-                return Err(XlsxError::ParameterError(
-                    "findings spill ended early".into(),
-                ));
-            };
-            // The Results row: see results::HEADERS.
-            let [
-                account,
-                check_id,
-                resource,
-                credential,
-                status,
-                severity,
-                reason,
-                evidence,
-                file,
-                sha,
-                location,
-                exception,
-                change,
-            ] = cells.as_slice()
-            else {
-                return Err(XlsxError::ParameterError(
-                    "findings spill row has the wrong shape".into(),
-                ));
-            };
-            let check = crate::checks::find(text_of(check_id)).map(|c| c.meta);
-            let cells = [
-                text_of(severity),
-                text_of(account),
-                text_of(check_id),
-                check.map_or("", |m| m.title),
-                text_of(resource),
-                text_of(credential),
-                text_of(status),
-                text_of(reason),
-                text_of(evidence),
-                check.map_or("", |m| m.remediation),
-                text_of(file),
-                text_of(sha).get(..SHA_PREFIX).unwrap_or(text_of(sha)),
-                text_of(location),
-                text_of(exception),
-                text_of(change),
-            ];
-            for (col, value) in cells.iter().enumerate() {
-                text(ws, row, col as u16, value, w)?;
-            }
-            w.see_len(usize::from(DISPOSITION_COL), 20);
-            w.see_len(usize::from(DUE_DATE_COL), 12);
-            w.see_len(usize::from(COMMENT_COL), 40);
-            Ok(())
-        },
+        |ws, row, w| write_finding(ws, row, &findings.next_row()?, w),
     )
+}
+
+/// The spilled findings read back in sheet order: every critical one, then high, ...
+struct BySeverity {
+    spills: Vec<SpilledRows>,
+    current: usize,
+}
+
+impl BySeverity {
+    fn drain(mut spill: FindingSpill) -> Result<BySeverity, OutputError> {
+        let mut spills = Vec::with_capacity(spill.by_severity.len());
+        for rows in &mut spill.by_severity {
+            spills.push(rows.drain()?);
+        }
+        Ok(BySeverity { spills, current: 0 })
+    }
+
+    /// The next finding, as its Results row.
+    fn next_row(&mut self) -> Result<Vec<CellRef<'_>>, OutputError> {
+        while self
+            .spills
+            .get(self.current)
+            .is_some_and(|rows| rows.left() == 0)
+        {
+            self.current += 1;
+        }
+        let Some(rows) = self.spills.get_mut(self.current) else {
+            return Err(OutputError::EndedEarly("the findings spill"));
+        };
+        rows.next_row()?
+            .ok_or(OutputError::EndedEarly("the findings spill"))
+    }
+}
+
+/// Writes one Findings row from a finding's Results row: reordered, with the check's title
+/// and remediation and a short SHA-256, and room for the reviewer columns.
+fn write_finding(
+    ws: &mut Worksheet,
+    row: u32,
+    results_row: &[CellRef<'_>],
+    w: &mut Widths,
+) -> Result<(), OutputError> {
+    // The Results row: see results::HEADERS.
+    let [
+        account,
+        check_id,
+        resource,
+        credential,
+        status,
+        severity,
+        reason,
+        evidence,
+        file,
+        sha,
+        location,
+        exception,
+        change,
+    ] = results_row
+    else {
+        return Err(OutputError::SpilledFindingShape(results_row.len()));
+    };
+    let check = crate::checks::find(text_of(check_id)).map(|c| c.meta);
+    let cells = [
+        text_of(severity),
+        text_of(account),
+        text_of(check_id),
+        check.map_or("", |m| m.title),
+        text_of(resource),
+        text_of(credential),
+        text_of(status),
+        text_of(reason),
+        text_of(evidence),
+        check.map_or("", |m| m.remediation),
+        text_of(file),
+        text_of(sha).get(..SHA_PREFIX).unwrap_or(text_of(sha)),
+        text_of(location),
+        text_of(exception),
+        text_of(change),
+    ];
+    for (col, value) in cells.iter().enumerate() {
+        text(ws, row, col as u16, value, w)?;
+    }
+    w.see_len(usize::from(DISPOSITION_COL), 20);
+    w.see_len(usize::from(DUE_DATE_COL), 12);
+    w.see_len(usize::from(COMMENT_COL), 40);
+    Ok(())
 }
 
 /// The text of a spilled text cell (empty for any other).

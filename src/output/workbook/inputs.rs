@@ -3,8 +3,9 @@
 
 use super::cells::{Kind, Limits, iso_datetime, number, text};
 use super::paged::{Layout, pages};
+use crate::output::error::OutputError;
 use crate::output::meta::RunRecord;
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, Worksheet};
 
 /// Inputs sheet columns.
 pub const HEADERS: [&str; 9] = [
@@ -24,7 +25,7 @@ pub fn sheets(
     workbook: &mut Workbook,
     record: &RunRecord,
     limits: &Limits,
-) -> Result<Vec<Worksheet>, XlsxError> {
+) -> Result<Vec<Worksheet>, OutputError> {
     let mut inputs = record.inputs.iter();
     pages(
         workbook,

@@ -24,15 +24,17 @@ mod stream;
 mod summary;
 mod workflow_sheets;
 
-use crate::checks::CheckResult;
+use crate::output::error::OutputError;
 use crate::output::evidence_rows::{AccountEvidence, EvidenceSheet};
 use crate::output::meta::RunRecord;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
+use crate::workflow::Annotated;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet};
 use std::path::Path;
 
 pub use cells::{EXCEL_MAX_ROWS, Limits, MAX_CELL_CHARS, TABLE_ROW_LIMIT, truncate_cell};
 pub use cover::RUN_OPTIONS_NAME;
 pub use findings::DISPOSITIONS;
+pub use paged::is_page;
 pub use results::{ResultView, parse_line};
 pub use spill::CellRef;
 
@@ -71,7 +73,7 @@ impl WorkbookWriter {
 
     /// Adds one result (in results order) to the Results sheet, and to the findings if it
     /// is not a PASS.
-    pub fn result(&mut self, r: ResultView<'_>) -> Result<(), XlsxError> {
+    pub fn result(&mut self, r: ResultView<'_>) -> Result<(), OutputError> {
         let Self {
             workbook,
             results,
@@ -88,7 +90,7 @@ impl WorkbookWriter {
     }
 
     /// Adds one account's results, in order.
-    pub fn results(&mut self, results: &[CheckResult]) -> Result<(), XlsxError> {
+    pub fn results(&mut self, results: &[Annotated]) -> Result<(), OutputError> {
         results.iter().try_for_each(|r| self.result(r.into()))
     }
 
@@ -97,12 +99,12 @@ impl WorkbookWriter {
         &mut self,
         sheet: EvidenceSheet,
         cells: &[CellRef<'_>],
-    ) -> Result<(), XlsxError> {
+    ) -> Result<(), OutputError> {
         self.evidence[sheet.index()].push(&mut self.workbook, cells)
     }
 
     /// Adds one account's evidence rows.
-    pub fn evidence(&mut self, evidence: &AccountEvidence) -> Result<(), XlsxError> {
+    pub fn evidence(&mut self, evidence: &AccountEvidence) -> Result<(), OutputError> {
         for sheet in EvidenceSheet::ALL {
             for row in evidence.rows(sheet) {
                 let cells: Vec<CellRef<'_>> = row.iter().map(CellRef::from).collect();
@@ -124,7 +126,7 @@ impl WorkbookWriter {
         path: &Path,
         record: &RunRecord,
         results_jsonl: &Path,
-    ) -> Result<(), XlsxError> {
+    ) -> Result<(), OutputError> {
         let WorkbookWriter {
             mut workbook,
             limits,
@@ -132,79 +134,169 @@ impl WorkbookWriter {
             findings,
             evidence,
         } = self;
-        let limits = &limits;
-        let options_json = serde_json::to_string(&record.options)
-            .map_err(|e| XlsxError::ParameterError(format!("run options: {e}")))?;
-        let fixed = ExcelDateTime::from_ymd(2000, 1, 1)?;
-        let mut properties = DocProperties::new()
-            .set_title("IAM evidence workpaper")
-            .set_author(record.tool)
-            .set_comment(format!(
-                "{} {}; input digest {}",
-                record.tool, record.version, record.input_digest
-            ))
-            .set_creation_datetime(&fixed)
-            .set_custom_property("iam-evidence version", record.version)
-            .set_custom_property("iam-evidence input digest", record.input_digest.as_str());
-        // Excel keeps custom text properties up to 255 characters; the Cover cell always has it.
-        if options_json.chars().count() <= 255 {
-            properties = properties.set_custom_property("iam-evidence run options", options_json);
-        }
-        workbook.set_properties(&properties);
-
+        workbook.set_properties(&properties(record)?);
         let cover = cover::sheet(record)?;
-        let summary = summary::sheets(&mut workbook, record, limits)?;
-        // The streamed sheets' last pages (rows held back while they could still be tables)
-        // are filled on a helper thread while this one writes the findings and the rest.
+        let summary = summary::sheets(&mut workbook, record, &limits)?;
         let mut streamed: Vec<stream::StreamedSheet> =
             std::iter::once(results).chain(evidence).collect();
         for sheet in &mut streamed {
             sheet.close(&mut workbook)?;
         }
-        let (streamed, findings, changes, exceptions, inputs, checks) =
-            std::thread::scope(|scope| {
-                let helper = scope.spawn(move || {
-                    streamed
-                        .into_iter()
-                        .map(stream::StreamedSheet::write_held)
-                        .collect::<Result<Vec<_>, XlsxError>>()
-                });
-                let findings = findings::sheets(&mut workbook, findings, limits);
-                let changes =
-                    workflow_sheets::changes(&mut workbook, record, results_jsonl, limits);
-                let exceptions = workflow_sheets::exceptions(&mut workbook, record, limits);
-                let inputs = inputs::sheets(&mut workbook, record, limits);
-                let checks = checks_sheet::sheets(&mut workbook, limits);
-                let streamed = helper.join().unwrap_or_else(|_| {
-                    Err(XlsxError::ParameterError(
-                        "the workbook's helper thread failed".into(),
-                    ))
-                });
-                (streamed, findings, changes, exceptions, inputs, checks)
-            });
-        let mut streamed = streamed?.into_iter();
-        let results = streamed.next().unwrap_or_default();
-        let evidence_pages: Vec<_> = streamed.flatten().collect();
-        let (findings, changes, exceptions) = (findings?, changes?, exceptions?);
-        let (inputs, checks) = (inputs?, checks?);
+        let rest = write_rest(
+            &mut workbook,
+            streamed,
+            findings,
+            record,
+            results_jsonl,
+            &limits,
+        )?;
 
         workbook.push_worksheet(cover.sheet);
-        for ws in summary
-            .into_iter()
-            .chain(findings)
-            .chain(results)
-            .chain(changes)
-            .chain(exceptions)
-            .chain(evidence_pages)
-            .chain(inputs)
-            .chain(checks)
-        {
+        for ws in summary.into_iter().chain(rest) {
             workbook.push_worksheet(ws);
         }
         workbook.define_name(
             RUN_OPTIONS_NAME,
             &format!("=Cover!$B${}", cover.options_row + 1),
         )?;
-        workbook.save(path)
+        workbook.save(path)?;
+        Ok(())
+    }
+}
+
+/// The document properties: title, author, a fixed creation date (so the bytes are
+/// reproducible), the version, the input digest and, when short enough, the run options.
+fn properties(record: &RunRecord) -> Result<DocProperties, OutputError> {
+    let options_json = serde_json::to_string(&record.options).map_err(OutputError::RunOptions)?;
+    let fixed = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    let mut properties = DocProperties::new()
+        .set_title("IAM evidence workpaper")
+        .set_author(record.tool)
+        .set_comment(format!(
+            "{} {}; input digest {}",
+            record.tool, record.version, record.input_digest
+        ))
+        .set_creation_datetime(&fixed)
+        .set_custom_property("iam-evidence version", record.version)
+        .set_custom_property("iam-evidence input digest", record.input_digest.as_str());
+    // Excel keeps custom text properties up to 255 characters; the Cover cell always has it.
+    if options_json.chars().count() <= 255 {
+        properties = properties.set_custom_property("iam-evidence run options", options_json);
+    }
+    Ok(properties)
+}
+
+/// Every sheet after the Summary, in workbook order: Findings, Results, Changes, Exceptions,
+/// the evidence sheets, Inputs, Checks. The streamed sheets' last pages (rows held back while
+/// they could still be tables; already opened by [`stream::StreamedSheet::close`]) are filled
+/// on a helper thread while this one writes the others.
+fn write_rest(
+    workbook: &mut Workbook,
+    streamed: Vec<stream::StreamedSheet>,
+    findings: findings::FindingSpill,
+    record: &RunRecord,
+    results_jsonl: &Path,
+    limits: &Limits,
+) -> Result<Vec<Worksheet>, OutputError> {
+    let (streamed, findings, changes, exceptions, inputs, checks) = std::thread::scope(|scope| {
+        let helper = scope.spawn(move || {
+            streamed
+                .into_iter()
+                .map(stream::StreamedSheet::write_held)
+                .collect::<Result<Vec<_>, OutputError>>()
+        });
+        let findings = findings::sheets(workbook, findings, limits);
+        let changes = workflow_sheets::changes(workbook, record, results_jsonl, limits);
+        let exceptions = workflow_sheets::exceptions(workbook, record, limits);
+        let inputs = inputs::sheets(workbook, record, limits);
+        let checks = checks_sheet::sheets(workbook, limits);
+        let streamed = helper
+            .join()
+            .unwrap_or_else(|_| Err(OutputError::HelperThread));
+        (streamed, findings, changes, exceptions, inputs, checks)
+    });
+    let mut streamed = streamed?.into_iter();
+    let results = streamed.next().unwrap_or_default();
+    let evidence_pages: Vec<Worksheet> = streamed.flatten().collect();
+    Ok(findings?
+        .into_iter()
+        .chain(results)
+        .chain(changes?)
+        .chain(exceptions?)
+        .chain(evidence_pages)
+        .chain(inputs?)
+        .chain(checks?)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::meta::{ChangesRecord, RunOptions};
+    use crate::workflow::baseline::ChangeCounts;
+
+    /// A run of no accounts whose baseline comparison counted `new` new results.
+    fn record_with_new_results(new: u64) -> RunRecord {
+        RunRecord {
+            tool: "iam-evidence",
+            version: "test",
+            command_line: String::new(),
+            options: RunOptions {
+                as_of: None,
+                thresholds: crate::checks::Thresholds::default(),
+                keep_going: false,
+                org_accounts: None,
+                exceptions: None,
+                baseline: Some("q1.jsonl".into()),
+            },
+            input_digest: String::new(),
+            accounts: Vec::new(),
+            inputs: Vec::new(),
+            results: 0,
+            exceptions: Vec::new(),
+            changes: Some(ChangesRecord {
+                baseline: "q1.jsonl".into(),
+                counts: ChangeCounts {
+                    new,
+                    ..ChangeCounts::default()
+                },
+                gone: Vec::new(),
+            }),
+        }
+    }
+
+    /// Finishes an empty workbook for `record` over a results file holding `results`.
+    fn finish_over(results: &str, record: &RunRecord) -> OutputError {
+        let dir = tempfile::tempdir().unwrap();
+        let jsonl = dir.path().join("results.jsonl");
+        std::fs::write(&jsonl, results).unwrap();
+        let book = WorkbookWriter::new().unwrap();
+        book.finish(&dir.path().join("out.xlsx"), record, &jsonl)
+            .unwrap_err()
+    }
+
+    #[test]
+    fn an_unreadable_results_line_is_reported_as_such_not_as_an_excel_error() {
+        let e = finish_over("{\"check_id\": 1}\n", &record_with_new_results(1));
+        assert!(matches!(e, OutputError::ResultsLine(_)), "{e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("the results file has an unreadable line: "),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_results_file_shorter_than_its_changes_says_the_changes_ended_early() {
+        let e = finish_over("", &record_with_new_results(2));
+        assert!(matches!(e, OutputError::EndedEarly(_)), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            "the changes ended before the sheet's last row"
+        );
+        assert_eq!(
+            crate::output::atomic::output_error(Path::new("q2.xlsx"), &e).to_string(),
+            "cannot write q2.xlsx: the changes ended before the sheet's last row"
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! tracked while writing, and the common print setup.
 
 use super::cells::{Kind, Limits, Styling, Widths, filter, filter_header, print_setup, table};
+use crate::output::error::OutputError;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 /// The name of page `index` (1-based) of a sheet: `NAME`, then `NAME 2`, ...
@@ -12,6 +13,15 @@ pub fn page_name(base: &str, index: u32) -> String {
     } else {
         format!("{base} {index}")
     }
+}
+
+/// Whether `name` is a page of the sheet named `base`: `base` itself, or `base N`.
+pub fn is_page(base: &str, name: &str) -> bool {
+    name == base
+        || name
+            .strip_prefix(base)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .is_some_and(|n| n.parse::<u32>().is_ok())
 }
 
 /// What a data sheet looks like: its base name, column headers, and the long-text columns
@@ -118,9 +128,9 @@ pub fn pages(
     layout: &Layout<'_>,
     total: u64,
     limits: &Limits,
-    mut prepare: impl FnMut(&mut Worksheet, u32) -> Result<(), XlsxError>,
-    mut row: impl FnMut(&mut Worksheet, u32, &mut Widths) -> Result<(), XlsxError>,
-) -> Result<Vec<Worksheet>, XlsxError> {
+    mut prepare: impl FnMut(&mut Worksheet, u32) -> Result<(), OutputError>,
+    mut row: impl FnMut(&mut Worksheet, u32, &mut Widths) -> Result<(), OutputError>,
+) -> Result<Vec<Worksheet>, OutputError> {
     let per_page = u64::from(rows_per_page(limits));
     let mut out = Vec::new();
     let mut remaining = total;
@@ -153,5 +163,16 @@ mod tests {
         assert_eq!(page_name("Results", 1), "Results");
         assert_eq!(page_name("Results", 2), "Results 2");
         assert!(page_name("MFA policies", 99).len() <= 31);
+    }
+
+    #[test]
+    fn every_page_name_is_a_page_of_its_sheet_and_no_other() {
+        for index in [1, 2, 10, 4000] {
+            assert!(is_page("Results", &page_name("Results", index)));
+            assert!(!is_page("Inputs", &page_name("Results", index)));
+        }
+        assert!(!is_page("Results", "Results summary"));
+        assert!(!is_page("Results", "Results2"));
+        assert!(!is_page("Results", "Results "));
     }
 }

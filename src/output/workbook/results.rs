@@ -6,9 +6,9 @@ use super::cells::Limits;
 use super::paged::Layout;
 use super::spill::CellRef;
 use super::stream::StreamedSheet;
-use crate::checks::CheckResult;
-use crate::output::jsonl::ResultRecord;
+use crate::output::error::OutputError;
 use crate::workflow::exceptions::ExceptionNote;
+use crate::workflow::{Annotated, AnnotatedRecord};
 
 /// Results sheet columns.
 pub const HEADERS: [&str; 13] = [
@@ -57,8 +57,9 @@ pub struct ResultView<'a> {
     pub previous_status: Option<&'a str>,
 }
 
-impl<'a> From<&'a CheckResult> for ResultView<'a> {
-    fn from(r: &'a CheckResult) -> Self {
+impl<'a> From<&'a Annotated> for ResultView<'a> {
+    fn from(a: &'a Annotated) -> Self {
+        let r = &a.result;
         ResultView {
             account_id: &r.account_id,
             check_id: r.check_id,
@@ -71,15 +72,16 @@ impl<'a> From<&'a CheckResult> for ResultView<'a> {
             source: r.source.as_ref().map_or(("", "", ""), |s| {
                 (&*s.file, &*s.sha256, s.location.as_str())
             }),
-            exception: r.exception.as_ref(),
-            change: r.change,
-            previous_status: r.previous_status.as_deref(),
+            exception: a.exception.as_ref(),
+            change: a.change.as_ref().map(|c| c.as_str()),
+            previous_status: a.change.as_ref().and_then(|c| c.previous()),
         }
     }
 }
 
-impl<'a> From<&'a ResultRecord> for ResultView<'a> {
-    fn from(r: &'a ResultRecord) -> Self {
+impl<'a> From<&'a AnnotatedRecord> for ResultView<'a> {
+    fn from(a: &'a AnnotatedRecord) -> Self {
+        let r = &a.result;
         ResultView {
             account_id: &r.account_id,
             check_id: &r.check_id,
@@ -92,9 +94,9 @@ impl<'a> From<&'a ResultRecord> for ResultView<'a> {
             source: r.source.as_ref().map_or(("", "", ""), |s| {
                 (s.file.as_str(), s.sha256.as_str(), s.location.as_str())
             }),
-            exception: r.exception.as_ref(),
-            change: r.change.as_deref(),
-            previous_status: r.previous_status.as_deref(),
+            exception: a.exception.as_ref(),
+            change: a.change.as_deref(),
+            previous_status: a.previous_status.as_deref(),
         }
     }
 }
@@ -121,10 +123,8 @@ impl ResultView<'_> {
 }
 
 /// Parses one line of the results file.
-pub fn parse_line(line: &str) -> Result<ResultRecord, rust_xlsxwriter::XlsxError> {
-    serde_json::from_str(line).map_err(|e| {
-        rust_xlsxwriter::XlsxError::ParameterError(format!("results file unreadable: {e}"))
-    })
+pub fn parse_line(line: &str) -> Result<AnnotatedRecord, OutputError> {
+    serde_json::from_str(line).map_err(OutputError::ResultsLine)
 }
 
 /// The Results sheet, empty, ready to take rows.

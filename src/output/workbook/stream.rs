@@ -10,6 +10,7 @@
 use super::cells::{Limits, cell};
 use super::paged::{Layout, Page, rows_per_page};
 use super::spill::{CellRef, RowSpill};
+use crate::output::error::OutputError;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 /// A sheet's layout with static lifetimes, kept by a sheet written over time.
@@ -47,14 +48,13 @@ impl StreamedSheet {
         &mut self,
         workbook: &mut Workbook,
         cells: &[CellRef<'_>],
-    ) -> Result<(), XlsxError> {
+    ) -> Result<(), OutputError> {
         if cells.len() > self.layout.headers.len() {
-            return Err(XlsxError::ParameterError(format!(
-                "{} row has {} cells for {} columns",
-                self.layout.name,
-                cells.len(),
-                self.layout.headers.len()
-            )));
+            return Err(OutputError::RowTooWide {
+                sheet: self.layout.name,
+                cells: cells.len(),
+                columns: self.layout.headers.len(),
+            });
         }
         if let Some((page, rows)) = &mut self.open {
             *rows += 1;
@@ -97,7 +97,7 @@ impl StreamedSheet {
         Ok(())
     }
 
-    fn close_open(&mut self) -> Result<(), XlsxError> {
+    fn close_open(&mut self) -> Result<(), OutputError> {
         if let Some((page, rows)) = self.open.take() {
             self.done.push(page.close(rows)?);
         }
@@ -108,7 +108,7 @@ impl StreamedSheet {
     /// held back (or an empty table for a sheet without rows), is opened as a table. Runs on
     /// the thread that owns the workbook; [`StreamedSheet::write_held`] then fills the page and
     /// may run on another.
-    pub fn close(&mut self, workbook: &mut Workbook) -> Result<(), XlsxError> {
+    pub fn close(&mut self, workbook: &mut Workbook) -> Result<(), OutputError> {
         self.close_open()?;
         if self.held.rows() > 0 || self.done.is_empty() {
             let count = self.held.rows() as u32;
@@ -126,14 +126,14 @@ impl StreamedSheet {
 
     /// Writes the held-back rows on the page [`StreamedSheet::close`] opened and returns every
     /// page of the sheet.
-    pub fn write_held(mut self) -> Result<Vec<Worksheet>, XlsxError> {
+    pub fn write_held(mut self) -> Result<Vec<Worksheet>, OutputError> {
         self.fill_held()?;
         Ok(self.done)
     }
 
     /// Writes the held-back rows on the table page [`StreamedSheet::close`] opened, and
     /// finishes it.
-    fn fill_held(&mut self) -> Result<(), XlsxError> {
+    fn fill_held(&mut self) -> Result<(), OutputError> {
         if let Some((mut page, count)) = self.open.take() {
             let mut held = self.held.drain()?;
             let mut rows = 0;

@@ -6,6 +6,7 @@
 use super::cells::{Kind, Limits, number, text};
 use super::paged::{Layout, pages};
 use crate::checks::{CheckMeta, REGISTRY};
+use crate::output::error::OutputError;
 use crate::output::meta::RunRecord;
 use rust_xlsxwriter::{
     Chart, ChartFormat, ChartLegendPosition, ChartSolidFill, ChartType, Workbook, Worksheet,
@@ -86,7 +87,7 @@ pub fn sheets(
     workbook: &mut Workbook,
     record: &RunRecord,
     limits: &Limits,
-) -> Result<Vec<Worksheet>, XlsxError> {
+) -> Result<Vec<Worksheet>, OutputError> {
     let totals = record.totals_by_check();
     let excepted = record.excepted_by_check();
     let checks = REGISTRY.len();
@@ -118,12 +119,12 @@ pub fn sheets(
             if block == 0 {
                 let counts = totals.get(check.id).copied().unwrap_or_default();
                 let ex = excepted.get(check.id).copied().unwrap_or(0);
-                put(ws, row, ALL_ACCOUNTS, check, &counts, ex, w)
+                Ok(put(ws, row, ALL_ACCOUNTS, check, &counts, ex, w)?)
             } else {
                 let account = &record.accounts[block - 1];
                 let counts = account.counts.get(check.id).copied().unwrap_or_default();
                 let ex = account.excepted.get(check.id).copied().unwrap_or(0);
-                put(ws, row, &account.account_id, check, &counts, ex, w)
+                Ok(put(ws, row, &account.account_id, check, &counts, ex, w)?)
             }
         },
     )?;

@@ -1,10 +1,12 @@
 //! The Exceptions and Changes sheets, present when `--exceptions` or `--baseline` was given.
 
-use super::cells::{Limits, number, text};
+use super::cells::{Limits, Widths, number, text};
 use super::paged::{Layout, pages};
 use super::results::parse_line;
+use crate::checks::ResultKey;
+use crate::output::error::OutputError;
 use crate::output::meta::RunRecord;
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, Worksheet};
 use std::io::BufRead;
 use std::path::Path;
 
@@ -36,7 +38,7 @@ pub fn exceptions(
     workbook: &mut Workbook,
     record: &RunRecord,
     limits: &Limits,
-) -> Result<Vec<Worksheet>, XlsxError> {
+) -> Result<Vec<Worksheet>, OutputError> {
     if record.options.exceptions.is_none() {
         return Ok(Vec::new());
     }
@@ -54,7 +56,7 @@ pub fn exceptions(
         |_, _| Ok(()),
         |ws, row, w| {
             let Some(e) = entries.next() else {
-                return Err(XlsxError::ParameterError("exceptions ended early".into()));
+                return Err(OutputError::EndedEarly("the exceptions list"));
             };
             number(ws, row, 0, e.entry.line as u64, w)?;
             let standing = match e.standing {
@@ -77,7 +79,7 @@ pub fn exceptions(
             for (i, value) in cells.iter().enumerate() {
                 text(ws, row, 1 + i as u16, value, w)?;
             }
-            number(ws, row, 9, e.results, w)
+            Ok(number(ws, row, 9, e.results, w)?)
         },
     )
 }
@@ -89,7 +91,7 @@ pub fn changes(
     record: &RunRecord,
     results_jsonl: &Path,
     limits: &Limits,
-) -> Result<Vec<Worksheet>, XlsxError> {
+) -> Result<Vec<Worksheet>, OutputError> {
     let Some(changes) = &record.changes else {
         return Ok(Vec::new());
     };
@@ -114,36 +116,37 @@ pub fn changes(
                 if !matches!(r.change.as_deref(), Some("new" | "changed")) {
                     continue;
                 }
-                let cells = [
-                    r.account_id.as_str(),
-                    &r.check_id,
-                    &r.resource_arn,
-                    r.credential.as_deref().unwrap_or(""),
+                let change = [
                     r.change.as_deref().unwrap_or(""),
                     r.previous_status.as_deref().unwrap_or(""),
-                    &r.status,
+                    &r.result.status,
                 ];
-                for (i, value) in cells.iter().enumerate() {
-                    text(ws, row, i as u16, value, w)?;
-                }
-                return Ok(());
+                return change_row(ws, row, r.result.key(), change, w);
             }
             let Some(g) = gone.next() else {
-                return Err(XlsxError::ParameterError("changes ended early".into()));
+                return Err(OutputError::EndedEarly("the changes"));
             };
-            let cells = [
-                g.account_id.as_str(),
-                &g.check_id,
-                &g.resource_arn,
-                g.credential.as_deref().unwrap_or(""),
-                g.outcome,
-                &g.previous,
-                "",
-            ];
-            for (i, value) in cells.iter().enumerate() {
-                text(ws, row, i as u16, value, w)?;
-            }
-            Ok(())
+            change_row(ws, row, g.key.borrowed(), [g.outcome, &g.previous, ""], w)
         },
     )
+}
+
+/// One Changes row: the result's identity, then its change, previous status and status.
+fn change_row(
+    ws: &mut Worksheet,
+    row: u32,
+    key: ResultKey<&str>,
+    change: [&str; 3],
+    w: &mut Widths,
+) -> Result<(), OutputError> {
+    let identity = [
+        key.account_id,
+        key.check_id,
+        key.resource_arn,
+        key.credential.unwrap_or(""),
+    ];
+    for (i, value) in identity.into_iter().chain(change).enumerate() {
+        text(ws, row, i as u16, value, w)?;
+    }
+    Ok(())
 }
