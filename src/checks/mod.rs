@@ -1,24 +1,13 @@
 //! The checks: one file each, with its metadata and logic, listed once in [`REGISTRY`].
 //! The CLI catalogue, the workbook's Checks sheet and `docs/checks.md` all read the registry.
 
-pub mod access_key_rotation;
-pub mod console_user_mfa;
-pub mod cross_account_role_mfa;
-pub mod mfa_enforced_by_policy;
-pub mod no_full_admin_policies;
-pub mod no_user_attached_policies;
-pub mod password_policy;
-pub mod policy_sources;
-pub mod root_access_keys;
-pub mod root_mfa;
-pub mod single_active_access_key;
-pub mod unused_credentials;
+pub mod helpers;
 
-use crate::model::credential::CredentialFields;
-use crate::model::{AccessKey, Account, CredentialEntry, ExportKind};
+pub use helpers::CheckContext;
+
+use crate::model::{Account, ExportKind};
 use crate::primitives::source::SourceRef;
 use serde::Serialize;
-use time::OffsetDateTime;
 
 /// A result's status (one per tested item).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -188,14 +177,19 @@ pub struct Thresholds {
     pub min_password_reuse: u64,
 }
 
+impl Thresholds {
+    /// The defaults: the one place the CLI options and the catalogue take them from.
+    pub const DEFAULT: Thresholds = Thresholds {
+        max_key_age_days: 90,
+        max_unused_days: 45,
+        min_password_length: 14,
+        min_password_reuse: 24,
+    };
+}
+
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds {
-            max_key_age_days: 90,
-            max_unused_days: 45,
-            min_password_length: 14,
-            min_password_reuse: 24,
-        }
+        Thresholds::DEFAULT
     }
 }
 
@@ -204,56 +198,33 @@ pub struct Check {
     /// Metadata.
     pub meta: &'static CheckMeta,
     /// Tests one account, appending one result per tested item.
-    pub run: fn(&Account, &Thresholds, &mut Vec<CheckResult>),
+    pub run: fn(&CheckContext<'_>, &mut Vec<CheckResult>),
 }
 
-/// Every check, in catalogue order.
-pub const REGISTRY: &[Check] = &[
-    Check {
-        meta: &console_user_mfa::META,
-        run: console_user_mfa::run,
-    },
-    Check {
-        meta: &root_mfa::META,
-        run: root_mfa::run,
-    },
-    Check {
-        meta: &mfa_enforced_by_policy::META,
-        run: mfa_enforced_by_policy::run,
-    },
-    Check {
-        meta: &cross_account_role_mfa::META,
-        run: cross_account_role_mfa::run,
-    },
-    Check {
-        meta: &root_access_keys::META,
-        run: root_access_keys::run,
-    },
-    Check {
-        meta: &access_key_rotation::META,
-        run: access_key_rotation::run,
-    },
-    Check {
-        meta: &unused_credentials::META,
-        run: unused_credentials::run,
-    },
-    Check {
-        meta: &single_active_access_key::META,
-        run: single_active_access_key::run,
-    },
-    Check {
-        meta: &no_user_attached_policies::META,
-        run: no_user_attached_policies::run,
-    },
-    Check {
-        meta: &no_full_admin_policies::META,
-        run: no_full_admin_policies::run,
-    },
-    Check {
-        meta: &password_policy::META,
-        run: password_policy::run,
-    },
-];
+/// Declares each check's module and lists it in [`REGISTRY`]: a check is its file plus its
+/// line in the `registry!` call below.
+macro_rules! registry {
+    ($($check:ident),* $(,)?) => {
+        $(pub mod $check;)*
+
+        /// Every check, in catalogue order.
+        pub const REGISTRY: &[Check] = &[$(Check { meta: &$check::META, run: $check::run }),*];
+    };
+}
+
+registry! {
+    console_user_mfa,
+    root_mfa,
+    mfa_enforced_by_policy,
+    cross_account_role_mfa,
+    root_access_keys,
+    access_key_rotation,
+    unused_credentials,
+    single_active_access_key,
+    no_user_attached_policies,
+    no_full_admin_policies,
+    password_policy,
+}
 
 /// The check with this ID.
 pub fn find(id: &str) -> Option<&'static Check> {
@@ -262,166 +233,22 @@ pub fn find(id: &str) -> Option<&'static Check> {
 
 /// Runs every check on an account; results sorted by check ID, resource ARN, credential.
 pub fn run_all(account: &Account, thresholds: &Thresholds) -> Vec<CheckResult> {
+    let cx = CheckContext {
+        account,
+        thresholds,
+    };
     let mut out = Vec::new();
     for check in REGISTRY {
-        (check.run)(account, thresholds, &mut out);
+        (check.run)(&cx, &mut out);
     }
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out
 }
 
-/// A result for this check with the check's default severity.
-pub fn result(
-    meta: &CheckMeta,
-    account: &Account,
-    resource_arn: impl Into<String>,
-    status: Status,
-    reason: impl Into<String>,
-    source: Option<SourceRef>,
-) -> CheckResult {
-    CheckResult {
-        check_id: meta.id,
-        account_id: account.id.clone(),
-        resource_arn: resource_arn.into(),
-        credential: None,
-        status,
-        severity: meta.severity,
-        reason: reason.into(),
-        source,
-        evidence: String::new(),
-        evidence_sources: Vec::new(),
-        exception: None,
-        change: None,
-        previous_status: None,
-    }
-}
-
-/// The single per-account NOT_DETERMINABLE row when an export the check needs is unavailable.
-pub fn missing_export(meta: &CheckMeta, account: &Account, kind: ExportKind) -> CheckResult {
-    result(
-        meta,
-        account,
-        account.root_arn(),
-        Status::NotDeterminable,
-        account.missing_reason(kind),
-        None,
-    )
-}
-
-/// The account's as-of instant as the age-based checks measure against and cite it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Clock {
-    /// The instant ages are measured to.
-    pub instant: OffsetDateTime,
-    /// How reasons name it: the `--as-of` date (its end), else the exact UTC instant.
-    pub label: String,
-    /// How evidence records it: the instant and the rule that chose it.
-    pub evidence: String,
-}
-
-/// A credential's age in whole days before the as-of, and how a reason says it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Age {
-    /// Whole days, floored; 0 when the timestamp is after the as-of.
-    pub days: i64,
-    /// `124 days before as-of 2024-06-06`, or `dated after as-of 2024-06-06, so age 0`.
-    pub phrase: String,
-}
-
-/// Why an age cannot be measured when the account has no as-of instant.
-pub const NO_AS_OF: &str = "no as-of date to measure age against (no --as-of option, no credential report \
-                            GeneratedTime, no timestamp in the credential report)";
-
-impl Clock {
-    /// The account's clock, when it has an as-of instant.
-    pub fn of(account: &Account) -> Option<Clock> {
-        let instant = account.as_of.instant?;
-        let label = match account.as_of.rule {
-            // The instant is the next midnight; reasons name the date the auditor gave.
-            crate::primitives::asof::AsOfRule::Option => crate::primitives::timestamp::format_date(
-                instant.checked_sub(time::Duration::DAY).unwrap_or(instant),
-            ),
-            _ => crate::primitives::timestamp::format_utc(instant),
-        };
-        let evidence = format!(
-            "as_of={} ({})",
-            crate::primitives::timestamp::format_utc(instant),
-            account.as_of.rule.describe()
-        );
-        Some(Clock {
-            instant,
-            label,
-            evidence,
-        })
-    }
-
-    /// The age of a timestamp: `floor((as_of - t) / 24 h)`, 0 when `t` is after the as-of.
-    pub fn age(&self, t: OffsetDateTime) -> Age {
-        if t > self.instant {
-            return Age {
-                days: 0,
-                phrase: format!("dated after as-of {}, so age 0", self.label),
-            };
-        }
-        let days = crate::primitives::timestamp::whole_days(t, self.instant);
-        let unit = if days == 1 { "day" } else { "days" };
-        Age {
-            days,
-            phrase: format!("{days} {unit} before as-of {}", self.label),
-        }
-    }
-}
-
-/// An access key's credential report columns as evidence
-/// (`access_key_1_active=true; access_key_1_last_rotated=...; access_key_1_last_used_date=...`).
-pub fn key_evidence(key: &AccessKey) -> String {
-    let n = key.slot;
-    format!(
-        "access_key_{n}_active={}; access_key_{n}_last_rotated={}; access_key_{n}_last_used_date={}",
-        key.active,
-        key.last_rotated.describe(),
-        key.last_used.describe()
-    )
-}
-
-/// The NOT_DETERMINABLE result for a principal whose credential report rows conflict: cites
-/// every row, and records each row's values as `describe` renders them. `subject` names the
-/// principal in the reason (`this user`, `the root user`).
-pub fn conflicting_rows(
-    meta: &CheckMeta,
-    account: &Account,
-    resource_arn: String,
-    subject: &str,
-    entry: &CredentialEntry,
-    credential: Option<&'static str>,
-    describe: impl Fn(&CredentialFields) -> String,
-) -> CheckResult {
-    let mut r = result(
-        meta,
-        account,
-        resource_arn,
-        Status::NotDeterminable,
-        format!(
-            "the credential report has conflicting rows for {subject} ({})",
-            entry.locations()
-        ),
-        Some(entry.first().source.clone()),
-    );
-    r.credential = credential;
-    r.evidence = entry
-        .rows
-        .iter()
-        .map(|row| format!("{}: {}", row.source.location, describe(&row.fields)))
-        .collect::<Vec<_>>()
-        .join(" | ");
-    r.evidence_sources = entry.rows[1..].iter().map(|x| x.source.clone()).collect();
-    r
-}
-
 /// Builders for unit tests: a small [`Account`] in code, one credential report row at a time.
 #[cfg(test)]
 pub(crate) mod testing {
-    use super::{CheckResult, Thresholds};
+    use super::{CheckContext, CheckResult, Thresholds};
     use crate::model::credential::CredentialFields;
     use crate::model::iam::User;
     use crate::model::{
@@ -603,12 +430,18 @@ pub(crate) mod testing {
     }
 
     /// A check's run function.
-    pub type RunFn = fn(&Account, &Thresholds, &mut Vec<CheckResult>);
+    pub type RunFn = fn(&CheckContext<'_>, &mut Vec<CheckResult>);
 
     /// Runs one check with these thresholds.
     pub fn run_with(check: RunFn, account: &Account, thresholds: &Thresholds) -> Vec<CheckResult> {
         let mut out = Vec::new();
-        check(account, thresholds, &mut out);
+        check(
+            &CheckContext {
+                account,
+                thresholds,
+            },
+            &mut out,
+        );
         out
     }
 
