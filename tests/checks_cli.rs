@@ -479,3 +479,74 @@ fn no_authorization_export_is_one_account_row() {
     );
     assert_eq!(rows[0]["source"], Value::Null);
 }
+
+/// The title cells of a check in the workbook's Checks, Summary and Findings sheets.
+fn workbook_titles(args: &[&str], check: &str) -> Vec<String> {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("audit.xlsx");
+    let output = Command::new(env!("CARGO_BIN_EXE_iam-evidence"))
+        .arg("audit")
+        .arg(fixture("ages"))
+        .arg("--output")
+        .arg(&xlsx)
+        .arg("--results")
+        .arg(dir.path().join("results.jsonl"))
+        .args(["--quiet", "--as-of", "2024-06-06"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.code() != Some(2), "audit failed");
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let mut titles = Vec::new();
+    // (sheet, check ID column, title column)
+    for (sheet, id_col, title_col) in [("Checks", 0, 1), ("Summary", 1, 2), ("Findings", 2, 3)] {
+        let range = wb.worksheet_range(sheet).unwrap();
+        for row in range.rows().skip(1) {
+            if row[id_col] == *check {
+                titles.push(format!("{sheet}: {}", row[title_col]));
+            }
+        }
+    }
+    titles.dedup();
+    titles
+}
+
+#[test]
+fn workbook_titles_state_the_key_age_and_unused_limits_in_force() {
+    let t = workbook_titles(
+        &["--max-key-age-days", "30", "--max-unused-days", "7"],
+        "access-key-rotation",
+    );
+    assert!(t.len() >= 3, "{t:?}");
+    for title in &t {
+        assert!(
+            title.ends_with("Active access keys are rotated every 30 days or less"),
+            "{title}"
+        );
+    }
+    let t = workbook_titles(&["--max-unused-days", "7"], "unused-credentials");
+    assert!(t.iter().any(|x| x.starts_with("Checks: ")), "{t:?}");
+    assert!(t.iter().any(|x| x.starts_with("Summary: ")), "{t:?}");
+    for title in &t {
+        assert!(
+            title.ends_with("Credentials unused for 7 days or more are disabled"),
+            "{title}"
+        );
+    }
+}
+
+#[test]
+fn workbook_titles_state_the_default_limits_without_options() {
+    let t = workbook_titles(&[], "access-key-rotation");
+    assert!(t.iter().any(|x| x.starts_with("Checks: ")), "{t:?}");
+    for title in &t {
+        assert!(title.ends_with("rotated every 90 days or less"), "{title}");
+    }
+    let checks = Command::new(env!("CARGO_BIN_EXE_iam-evidence"))
+        .arg("checks")
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&checks.stdout);
+    assert!(listing.contains("Credentials unused for 45 days or more are disabled"));
+}

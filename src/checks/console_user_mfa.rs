@@ -4,14 +4,14 @@
 //! `mfa_active = false`. Conflicting duplicate rows and users known only from the
 //! authorization export are NOT_DETERMINABLE.
 
-use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
 use super::helpers::{conflicting, require, result};
 use crate::model::{Account, CredentialEntry, ExportKind, Flag, CredentialReport};
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "console-user-mfa",
-    title: "IAM users with console access have MFA enabled",
+    title: Title::fixed("IAM users with console access have MFA enabled"),
     severity: Severity::High,
     severity_note: None,
     population: "IAM users with a console password (`password_enabled = true` in the credential report); one result per user",

@@ -9,7 +9,7 @@
 //! any trusted principal is external, medium when all are internal.
 
 use super::helpers::policy_sources::{canonical_entity_arn, push_unique, statement_source};
-use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
 use super::helpers::{result, require};
 use crate::model::iam::Role;
 use crate::model::{Account, ExportKind, Authorization};
@@ -22,7 +22,7 @@ use crate::primitives::arn::Arn;
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "cross-account-role-mfa",
-    title: "Cross-account and federated roles require MFA to assume",
+    title: Title::fixed("Cross-account and federated roles require MFA to assume"),
     severity: Severity::High,
     severity_note: Some(
         "medium instead when every trusted principal is internal: in the organization account list, or, \

@@ -23,6 +23,49 @@ pub struct CheckContext<'a> {
     pub thresholds: &'a Thresholds,
 }
 
+/// A check's title. A title that states a threshold is written with `{}` where the limit
+/// goes, and says the limit in force: the workbook renders it with the run's thresholds, the
+/// catalogue and the docs with the defaults.
+#[derive(Debug, Clone, Copy)]
+pub struct Title {
+    text: &'static str,
+    limit: Option<fn(&Thresholds) -> i64>,
+}
+
+impl Title {
+    /// A title without a threshold.
+    pub const fn fixed(text: &'static str) -> Title {
+        Title { text, limit: None }
+    }
+
+    /// A title stating the threshold `limit` reads, at the `{}` in `text`.
+    pub const fn with_limit(text: &'static str, limit: fn(&Thresholds) -> i64) -> Title {
+        Title {
+            text,
+            limit: Some(limit),
+        }
+    }
+
+    /// The title with these thresholds in force.
+    pub fn render(&self, thresholds: &Thresholds) -> String {
+        match self.limit {
+            Some(limit) => self.text.replacen("{}", &limit(thresholds).to_string(), 1),
+            None => self.text.to_string(),
+        }
+    }
+
+    /// The title with the default thresholds (the catalogue and the docs).
+    pub fn default_text(&self) -> String {
+        self.render(&Thresholds::DEFAULT)
+    }
+}
+
+impl serde::Serialize for Title {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.default_text())
+    }
+}
+
 /// An export a check can require: its kind, and where an account holds it.
 pub trait Export {
     /// The kind, as `META.needs` lists it.

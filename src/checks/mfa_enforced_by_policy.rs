@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use super::helpers::policy_sources::{Index, RoutedDocument, push_unique, quoted_list, user_policies};
-use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
 use super::helpers::{result, require};
 use crate::model::iam::User;
 use crate::model::{Account, ExportKind, Authorization};
@@ -24,7 +24,7 @@ use crate::primitives::source::SourceRef;
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "mfa-enforced-by-policy",
-    title: "IAM policies deny access without MFA",
+    title: Title::fixed("IAM policies deny access without MFA"),
     severity: Severity::Medium,
     severity_note: None,
     population: "every IAM user of the authorization details export (and users only in the credential report, \

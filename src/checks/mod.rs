@@ -3,7 +3,7 @@
 
 pub mod helpers;
 
-pub use helpers::CheckContext;
+pub use helpers::{CheckContext, Title};
 
 use crate::model::{Account, ExportKind};
 use crate::primitives::source::SourceRef;
@@ -139,8 +139,8 @@ pub struct References {
 pub struct CheckMeta {
     /// Stable ID.
     pub id: &'static str,
-    /// Title.
-    pub title: &'static str,
+    /// Title, stating the threshold in force where the check has one.
+    pub title: Title,
     /// Default severity.
     pub severity: Severity,
     /// How severity varies per result, when it does.

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::helpers::policy_sources::{
     Index, canonical_entity_arn, default_document, inline_id, push_unique, statement_source,
 };
-use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
 use super::helpers::{result, require};
 use crate::model::iam::{Attachment, InlinePolicy, ManagedPolicy, is_aws_managed_arn};
 use crate::model::{Account, ExportKind, Authorization};
@@ -22,7 +22,7 @@ use crate::primitives::source::SourceRef;
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "no-full-admin-policies",
-    title: "No customer managed or inline policy allows full administrative privileges (\"*\" on \"*\")",
+    title: Title::fixed("No customer managed or inline policy allows full administrative privileges (\"*\" on \"*\")"),
     severity: Severity::High,
     severity_note: None,
     population: "customer managed policies in use (AttachmentCount > 0 or attached to a user, group or role; default \

@@ -5,7 +5,7 @@
 //! permissions boundary is not a grant and does not count. Users only in the credential report
 //! are NOT_DETERMINABLE; an account without the authorization export gets one account row.
 
-use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
 use super::helpers::{result, require};
 use crate::model::iam::User;
 use crate::model::{Account, ExportKind, Authorization};
@@ -14,7 +14,7 @@ use crate::primitives::source::{SourceRef, pointer_push};
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "no-user-attached-policies",
-    title: "IAM users receive permissions only through groups",
+    title: Title::fixed("IAM users receive permissions only through groups"),
     severity: Severity::Low,
     severity_note: None,
     population: "every IAM user in the authorization details export (`UserDetailList`); one result per user",

@@ -5,14 +5,14 @@
 //! and `PasswordReusePrevention` meet `--min-password-length` (14) and `--min-password-reuse`
 //! (24); the reason names each shortfall.
 
-use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
 use super::helpers::{result};
 use crate::model::{ExportKind, PasswordPolicyEvidence};
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "password-policy",
-    title: "Password policy requires a minimum length and prevents reuse",
+    title: Title::fixed("Password policy requires a minimum length and prevents reuse"),
     severity: Severity::Medium,
     severity_note: None,
     population: "every account (the `aws iam get-account-password-policy` export); one result per account, \

@@ -4,14 +4,14 @@
 //! audits "active", Security Hub IAM.4 and the Config rule "exists", and an inactive key can be
 //! re-activated. No root row, or conflicting root rows: NOT_DETERMINABLE.
 
-use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
 use super::helpers::{conflicting_rows, keys_evidence, result, require};
 use crate::model::{AccessKey, CredentialReport, Dated, ExportKind};
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "root-access-keys",
-    title: "Root user has no access keys",
+    title: Title::fixed("Root user has no access keys"),
     severity: Severity::Critical,
     severity_note: None,
     population: "the root user (`<root_account>` row of the credential report) of each account; one result per account",

@@ -3,14 +3,14 @@
 //! PASS when `mfa_active = true`, or when the report shows root has no credentials at all
 //! (no password, no access key: centralized root access removed them).
 
-use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
 use super::helpers::{conflicting, require, result};
 use crate::model::{CredentialReport, ExportKind, Flag};
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "root-mfa",
-    title: "Root user has MFA enabled",
+    title: Title::fixed("Root user has MFA enabled"),
     severity: Severity::Critical,
     severity_note: None,
     population: "the root user (`<root_account>` row of the credential report) of each account; one result per account",

@@ -3,7 +3,7 @@
 //! Population: IAM users with at least one active key (root excluded). FAIL when both
 //! `access_key_1_active` and `access_key_2_active` are true.
 
-use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
 use super::helpers::{conflicting_rows, keys_evidence, result, require};
 use crate::model::credential::CredentialFields;
 use crate::model::{AccessKey, Account, CredentialEntry, Dated, ExportKind, CredentialReport};
@@ -11,7 +11,7 @@ use crate::model::{AccessKey, Account, CredentialEntry, Dated, ExportKind, Crede
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "single-active-access-key",
-    title: "IAM users have at most one active access key",
+    title: Title::fixed("IAM users have at most one active access key"),
     severity: Severity::Low,
     severity_note: None,
     population: "IAM users with at least one active access key (credential report; root excluded); one result per user",

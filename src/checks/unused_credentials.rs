@@ -8,7 +8,7 @@
 //! `password_last_used` is `no_information` is aged from the later of its issue and 2014-10-20,
 //! when IAM began tracking sign-ins.
 
-use super::{CheckMeta, CheckResult, References, Severity, Status, Thresholds, CheckContext};
+use super::{CheckMeta, CheckResult, References, Severity, Status, Thresholds, CheckContext, Title};
 use super::helpers::{Age, Clock, NO_AS_OF, conflicting_rows, key_evidence, result, require};
 use crate::model::credential::CredentialFields;
 use crate::model::{AccessKey, Account, CredentialEntry, Dated, ExportKind, Flag, CredentialReport};
@@ -18,7 +18,10 @@ use time::OffsetDateTime;
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "unused-credentials",
-    title: "Credentials unused for 45 days or more are disabled",
+    title: Title::with_limit(
+        "Credentials unused for {} days or more are disabled",
+        |t| t.max_unused_days,
+    ),
     severity: Severity::Medium,
     severity_note: None,
     population: "enabled console passwords and active access keys of IAM users (credential report; root \

@@ -32,7 +32,7 @@ fn table() -> String {
                     r.cis_v6.unwrap_or("—")
                 ),
                 r.security_hub.unwrap_or("—").to_string(),
-                m.title.to_string(),
+                m.title.default_text(),
             ]
         })
         .collect();
@@ -70,7 +70,7 @@ pub fn markdown() -> String {
     for c in REGISTRY {
         let m = c.meta;
         let r = &m.references;
-        out.push_str(&format!("## `{}`: {}\n\n", m.id, m.title));
+        out.push_str(&format!("## `{}`: {}\n\n", m.id, m.title.default_text()));
         let severity = match m.severity_note {
             Some(n) => format!("{} ({n})", m.severity.as_str()),
             None => m.severity.as_str().to_string(),

@@ -3,7 +3,7 @@
 
 use super::cells::{Limits, text};
 use super::paged::{Layout, pages};
-use crate::checks::REGISTRY;
+use crate::checks::{REGISTRY, Thresholds};
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 /// Checks sheet columns.
@@ -24,7 +24,11 @@ pub const HEADERS: [&str; 13] = [
 ];
 
 /// Builds the catalogue sheet.
-pub fn sheets(workbook: &mut Workbook, limits: &Limits) -> Result<Vec<Worksheet>, XlsxError> {
+pub fn sheets(
+    workbook: &mut Workbook,
+    thresholds: &Thresholds,
+    limits: &Limits,
+) -> Result<Vec<Worksheet>, XlsxError> {
     let mut checks = REGISTRY.iter();
     pages(
         workbook,
@@ -47,9 +51,10 @@ pub fn sheets(workbook: &mut Workbook, limits: &Limits) -> Result<Vec<Worksheet>
                 None => m.severity.as_str().to_string(),
             };
             let r = &m.references;
+            let title = m.title.render(thresholds);
             let cells = [
                 m.id,
-                m.title,
+                &title,
                 &severity,
                 m.population,
                 m.rationale,

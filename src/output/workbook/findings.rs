@@ -114,8 +114,13 @@ fn due_date_validation() -> Result<DataValidation, XlsxError> {
 pub fn sheets(
     workbook: &mut Workbook,
     mut spill: FindingSpill,
+    thresholds: &crate::checks::Thresholds,
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, XlsxError> {
+    let titles: Vec<(&str, String)> = crate::checks::REGISTRY
+        .iter()
+        .map(|c| (c.meta.id, c.meta.title.render(thresholds)))
+        .collect();
     let total = spill.count();
     let mut by_severity = Vec::with_capacity(spill.by_severity.len());
     for rows in &mut spill.by_severity {
@@ -181,11 +186,15 @@ pub fn sheets(
                 ));
             };
             let check = crate::checks::find(text_of(check_id)).map(|c| c.meta);
+            let title = titles
+                .iter()
+                .find(|(id, _)| *id == text_of(check_id))
+                .map_or("", |(_, t)| t.as_str());
             let cells = [
                 text_of(severity),
                 text_of(account),
                 text_of(check_id),
-                check.map_or("", |m| m.title),
+                title,
                 text_of(resource),
                 text_of(credential),
                 text_of(status),

@@ -169,12 +169,14 @@ impl WorkbookWriter {
                         .map(stream::StreamedSheet::write_held)
                         .collect::<Result<Vec<_>, XlsxError>>()
                 });
-                let findings = findings::sheets(&mut workbook, findings, limits);
+                let findings =
+                    findings::sheets(&mut workbook, findings, &record.options.thresholds, limits);
                 let changes =
                     workflow_sheets::changes(&mut workbook, record, results_jsonl, limits);
                 let exceptions = workflow_sheets::exceptions(&mut workbook, record, limits);
                 let inputs = inputs::sheets(&mut workbook, record, limits);
-                let checks = checks_sheet::sheets(&mut workbook, limits);
+                let checks =
+                    checks_sheet::sheets(&mut workbook, &record.options.thresholds, limits);
                 let streamed = helper.join().unwrap_or_else(|_| {
                     Err(XlsxError::ParameterError(
                         "the workbook's helper thread failed".into(),
