@@ -110,6 +110,9 @@ pub struct AuditArgs {
     /// Minimum password reuse prevention a password policy must require.
     #[arg(long, value_name = "N", default_value_t = Thresholds::DEFAULT.min_password_reuse)]
     pub min_password_reuse: u64,
+    /// FAIL when the root user was used fewer than this many days before the as-of.
+    #[arg(long, value_name = "N", default_value_t = Thresholds::DEFAULT.root_usage_days)]
+    pub root_usage_days: i64,
 }
 
 /// `checks` options.

@@ -10,7 +10,7 @@ use crate::model::credential::CredentialFields;
 use crate::model::{
     AccessKey, Account, Authorization, CredentialEntry, CredentialReport, ExportKind,
 };
-use crate::primitives::source::SourceRef;
+use crate::primitives::source::{SourceRef, pointer_push};
 use time::OffsetDateTime;
 
 /// What a check runs on: the account, and the thresholds and options in force. A new option
@@ -278,4 +278,77 @@ pub fn keys_evidence(f: &CredentialFields) -> String {
         key_evidence(&f.access_keys[0]),
         key_evidence(&f.access_keys[1])
     )
+}
+
+/// A user, group or role with a given AWS-managed policy attached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holder<'a> {
+    /// `user`, `group` or `role`.
+    pub kind: &'static str,
+    /// Its name.
+    pub name: &'a str,
+    /// Its ARN.
+    pub arn: &'a str,
+    /// The attachment's JSON Pointer (`.../AttachedManagedPolicies/N`).
+    pub source: SourceRef,
+}
+
+impl Holder<'_> {
+    /// `role support-team`.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.kind, self.name)
+    }
+}
+
+/// True when `arn` is the AWS-managed policy `name`: the path after `iam::aws:policy/`,
+/// whatever the partition.
+pub fn is_aws_managed_policy(arn: &str, name: &str) -> bool {
+    arn.split_once(":iam::aws:policy/")
+        .is_some_and(|(head, path)| head.starts_with("arn:") && path == name)
+}
+
+/// Every user, group and role (in that order, each once) with the AWS-managed policy `name`
+/// in its `AttachedManagedPolicies`.
+pub fn aws_managed_holders<'a>(auth: &'a Authorization, name: &str) -> Vec<Holder<'a>> {
+    let entities = auth
+        .users
+        .iter()
+        .map(|u| ("user", &u.name, &u.arn, &u.attached, &u.source))
+        .chain(
+            auth.groups
+                .iter()
+                .map(|g| ("group", &g.name, &g.arn, &g.attached, &g.source)),
+        )
+        .chain(
+            auth.roles
+                .iter()
+                .map(|r| ("role", &r.name, &r.arn, &r.attached, &r.source)),
+        );
+    let mut seen = std::collections::BTreeSet::new();
+    let mut holders = Vec::new();
+    for (kind, entity_name, arn, attached, source) in entities {
+        let Some(i) = attached
+            .iter()
+            .position(|a| is_aws_managed_policy(&a.arn, name))
+        else {
+            continue;
+        };
+        if !seen.insert(arn.as_str()) {
+            continue;
+        }
+        let location = pointer_push(
+            &pointer_push(&source.location, "AttachedManagedPolicies"),
+            i,
+        );
+        holders.push(Holder {
+            kind,
+            name: entity_name,
+            arn,
+            source: SourceRef {
+                location,
+                ..source.clone()
+            },
+        });
+    }
+    holders
 }

@@ -175,6 +175,13 @@ pub struct Thresholds {
     pub min_password_length: u64,
     /// `--min-password-reuse`.
     pub min_password_reuse: u64,
+    /// `--root-usage-days`: FAIL when root was used fewer than this many days before the as-of.
+    #[serde(default = "default_root_usage_days")]
+    pub root_usage_days: i64,
+}
+
+fn default_root_usage_days() -> i64 {
+    Thresholds::DEFAULT.root_usage_days
 }
 
 impl Thresholds {
@@ -184,6 +191,7 @@ impl Thresholds {
         max_unused_days: 45,
         min_password_length: 14,
         min_password_reuse: 24,
+        root_usage_days: 90,
     };
 }
 
@@ -215,15 +223,20 @@ macro_rules! registry {
 registry! {
     console_user_mfa,
     root_mfa,
+    root_hardware_mfa,
+    root_usage,
     mfa_enforced_by_policy,
     cross_account_role_mfa,
     root_access_keys,
     access_key_rotation,
     unused_credentials,
     single_active_access_key,
+    no_initial_setup_keys,
     no_user_attached_policies,
     no_full_admin_policies,
     password_policy,
+    support_role,
+    cloudshell_full_access,
 }
 
 /// The check with this ID.
@@ -245,208 +258,6 @@ pub fn run_all(account: &Account, thresholds: &Thresholds) -> Vec<CheckResult> {
     out
 }
 
-/// Builders for unit tests: a small [`Account`] in code, one credential report row at a time.
+/// Builders for unit tests: a small [`Account`] in code, one row or entity at a time.
 #[cfg(test)]
-pub(crate) mod testing {
-    use super::{CheckContext, CheckResult, Thresholds};
-    use crate::model::credential::CredentialFields;
-    use crate::model::iam::User;
-    use crate::model::{
-        AccessKey, Account, Authorization, CredentialEntry, CredentialReport, CredentialRow, Dated,
-        Flag,
-    };
-    use crate::primitives::asof::{AsOf, AsOfRule};
-    use crate::primitives::source::FileRef;
-    use std::sync::Arc;
-
-    /// The account every builder uses.
-    pub const ACCOUNT: &str = "123456789012";
-
-    /// The credential report file rows cite.
-    pub fn report_file() -> FileRef {
-        FileRef {
-            file: "credential-report.csv".into(),
-            sha256: "0".repeat(64).into(),
-        }
-    }
-
-    /// The authorization export file users cite.
-    pub fn authorization_file() -> FileRef {
-        FileRef {
-            file: "authorization.json".into(),
-            sha256: "1".repeat(64).into(),
-        }
-    }
-
-    /// A timestamp from report text (`2024-06-06T10:00:00Z`).
-    pub fn at(text: &str) -> Dated {
-        match crate::primitives::timestamp::parse(text) {
-            Some(t) => Dated::At(t),
-            None => panic!("bad timestamp in test: {text}"),
-        }
-    }
-
-    /// `--as-of DATE` (the end of that day).
-    pub fn as_of_option(date: &str) -> AsOf {
-        let d = crate::primitives::asof::parse_date_option(date).unwrap();
-        AsOf::choose(Some(d), None, None)
-    }
-
-    /// An exact as-of instant, as from a report's GeneratedTime.
-    pub fn as_of_generated(instant: &str) -> AsOf {
-        AsOf {
-            instant: at(instant).instant(),
-            rule: AsOfRule::GeneratedTime,
-        }
-    }
-
-    /// An account with an empty credential report (no root row, no users), as-of
-    /// `--as-of 2024-06-06`, no authorization export, no password policy.
-    pub fn account() -> Account {
-        Account {
-            id: ACCOUNT.into(),
-            partition: "aws".into(),
-            credential_report: Some(CredentialReport {
-                generated_time: None,
-                latest_timestamp: None,
-                root: None,
-                users: Vec::new(),
-                header_source: report_file().at("line 1"),
-            }),
-            authorization: None,
-            authorization_sources: Vec::new(),
-            password_policy: None,
-            virtual_mfa: None,
-            summary: None,
-            org: Arc::default(),
-            known_accounts: Arc::default(),
-            left_out: Vec::new(),
-            as_of: as_of_option("2024-06-06"),
-        }
-    }
-
-    /// A key slot with no key (`N/A` everywhere).
-    pub fn no_key(slot: u8) -> AccessKey {
-        AccessKey {
-            slot,
-            active: false,
-            last_rotated: Dated::NotApplicable,
-            last_used: Dated::NotApplicable,
-        }
-    }
-
-    /// A key: active or not, rotated and last used as given.
-    pub fn key(slot: u8, active: bool, last_rotated: Dated, last_used: Dated) -> AccessKey {
-        AccessKey {
-            slot,
-            active,
-            last_rotated,
-            last_used,
-        }
-    }
-
-    /// An IAM user created 2024-01-01 with no password, no MFA and no keys.
-    pub fn user(name: &str) -> CredentialFields {
-        CredentialFields {
-            user: name.into(),
-            arn: format!("arn:aws:iam::{ACCOUNT}:user/{name}"),
-            user_creation_time: at("2024-01-01T00:00:00Z"),
-            password_enabled: Flag::False,
-            password_last_used: Dated::NotApplicable,
-            password_last_changed: Dated::NotApplicable,
-            mfa_active: false,
-            access_keys: [no_key(1), no_key(2)],
-        }
-    }
-
-    /// The root row of an older report (`not_supported` password columns), no keys.
-    pub fn root() -> CredentialFields {
-        CredentialFields {
-            user: "<root_account>".into(),
-            arn: format!("arn:aws:iam::{ACCOUNT}:root"),
-            user_creation_time: at("2020-01-01T00:00:00Z"),
-            password_enabled: Flag::NotSupported,
-            password_last_used: at("2024-05-01T00:00:00Z"),
-            password_last_changed: Dated::NotSupported,
-            mfa_active: true,
-            access_keys: [no_key(1), no_key(2)],
-        }
-    }
-
-    /// An entry from rows on consecutive lines starting at `line`.
-    pub fn entry(line: usize, rows: Vec<CredentialFields>) -> CredentialEntry {
-        CredentialEntry {
-            rows: rows
-                .into_iter()
-                .enumerate()
-                .map(|(i, fields)| CredentialRow {
-                    fields,
-                    source: report_file().at(format!("line {}", line + i)),
-                })
-                .collect(),
-        }
-    }
-
-    /// Adds users to the account's credential report, one row each from line 3 on.
-    pub fn with_users(mut account: Account, users: Vec<CredentialFields>) -> Account {
-        if let Some(report) = account.credential_report.as_mut() {
-            for u in users {
-                let line = 3 + report.users.len();
-                report.users.push(entry(line, vec![u]));
-            }
-        }
-        account
-    }
-
-    /// Sets the account's root row (line 2).
-    pub fn with_root(mut account: Account, root: CredentialFields) -> Account {
-        if let Some(report) = account.credential_report.as_mut() {
-            report.root = Some(entry(2, vec![root]));
-        }
-        account
-    }
-
-    /// An authorization-export user with no policies.
-    pub fn iam_user(index: usize, name: &str) -> User {
-        User {
-            name: name.into(),
-            arn: format!("arn:aws:iam::{ACCOUNT}:user/{name}"),
-            canonical_arn: format!("arn:aws:iam::{ACCOUNT}:user/{name}"),
-            groups: Vec::new(),
-            inline_policies: Vec::new(),
-            attached: Vec::new(),
-            boundary: None,
-            source: authorization_file().at(format!("/UserDetailList/{index}")),
-        }
-    }
-
-    /// Sets the account's authorization export to these users.
-    pub fn with_authorization(mut account: Account, users: Vec<User>) -> Account {
-        account.authorization = Some(Authorization {
-            users,
-            ..Authorization::default()
-        });
-        account
-    }
-
-    /// A check's run function.
-    pub type RunFn = fn(&CheckContext<'_>, &mut Vec<CheckResult>);
-
-    /// Runs one check with these thresholds.
-    pub fn run_with(check: RunFn, account: &Account, thresholds: &Thresholds) -> Vec<CheckResult> {
-        let mut out = Vec::new();
-        check(
-            &CheckContext {
-                account,
-                thresholds,
-            },
-            &mut out,
-        );
-        out
-    }
-
-    /// Runs one check with the default thresholds.
-    pub fn run(check: RunFn, account: &Account) -> Vec<CheckResult> {
-        run_with(check, account, &Thresholds::default())
-    }
-}
+pub(crate) mod testing;

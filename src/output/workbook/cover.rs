@@ -6,12 +6,11 @@ use super::cells::{Widths, header_format, number, print_setup, text};
 use crate::output::meta::RunRecord;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
-/// What the inputs cannot show, stated on every cover.
-pub const LIMITS: [&str; 6] = [
+/// What the inputs cannot show, stated on every cover (with [`root_mfa_limit`] where it holds).
+pub const LIMITS: [&str; 5] = [
     "Service and resource control policies (SCPs, RCPs) are not in the inputs; they could enforce MFA organization-wide.",
     "MFA enforced at an identity provider (SAML/OIDC federation) is not visible in IAM exports.",
     "IAM Identity Center (SSO) users are not IAM users and are not in the credential report.",
-    "Hardware vs virtual MFA for root cannot be told without the virtual MFA device list (list-virtual-mfa-devices).",
     "The credential report's optional columns (regions, services, certificates, password_next_rotation) are not tested or listed.",
     "Results reflect the exports as of their generation time, not the live account.",
 ];
@@ -243,6 +242,13 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
         "Min password reuse (--min-password-reuse)",
         &t.min_password_reuse.to_string(),
     )?;
+    w.fact(
+        "Root usage (--root-usage-days)",
+        &format!(
+            "{} days: root used fewer days than this before the as-of fails",
+            t.root_usage_days
+        ),
+    )?;
     w.fact("Keep going (--keep-going)", yes_no(o.keep_going))?;
     w.fact(
         "Organization accounts (--org-accounts)",
@@ -299,6 +305,9 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
     for limit in LIMITS {
         w.line(limit)?;
     }
+    if let Some(limit) = root_mfa_limit(record) {
+        w.line(&limit)?;
+    }
 
     w.section("Sheets")?;
     for (name, what) in GUIDE {
@@ -333,5 +342,30 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, XlsxError> {
     Ok(Cover {
         sheet: ws,
         options_row,
+    })
+}
+
+/// The hardware-vs-virtual limit, for the accounts whose virtual MFA device list was not read.
+pub fn root_mfa_limit(record: &RunRecord) -> Option<String> {
+    let label = crate::input::classify::FileKind::VirtualMfaDevices.label();
+    let without = record
+        .accounts
+        .iter()
+        .filter(|a| {
+            !record.inputs.iter().any(|i| {
+                i.kind == label
+                    && i.disposition == "used"
+                    && i.account.as_deref() == Some(a.account_id.as_str())
+            })
+        })
+        .count();
+    let total = record.accounts.len();
+    (without > 0).then(|| {
+        let noun = if total == 1 { "account" } else { "accounts" };
+        let them = if without == 1 { "it" } else { "them" };
+        format!(
+            "Hardware vs virtual MFA for root cannot be told for {without} of {total} {noun}: no virtual MFA \
+             device list (list-virtual-mfa-devices) was read for {them}."
+        )
     })
 }
