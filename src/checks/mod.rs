@@ -1,6 +1,7 @@
 //! The checks: one file each, with its metadata and logic, listed once in [`REGISTRY`].
 //! The CLI catalogue, the workbook's Checks sheet and `docs/checks.md` all read the registry.
 
+pub mod cis_section;
 pub mod helpers;
 
 pub use helpers::{CheckContext, Title};
