@@ -575,7 +575,10 @@ fn checks_sheet_lists_every_cis_iam_item_with_its_check_or_manual_command() {
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect();
     let registry = iam_evidence::checks::REGISTRY.len();
-    assert_eq!(rows[registry + 1].iter().filter(|c| !c.is_empty()).count(), 0);
+    assert_eq!(
+        rows[registry + 1].iter().filter(|c| !c.is_empty()).count(),
+        0
+    );
     assert!(rows[registry + 2][0].starts_with("The CIS AWS Foundations IAM section"));
     let items: Vec<&Vec<String>> = rows[registry + 4..].iter().collect();
     assert_eq!(items.len(), 22);
@@ -590,7 +593,10 @@ fn checks_sheet_lists_every_cis_iam_item_with_its_check_or_manual_command() {
     assert_eq!(item("1.3 / —")[2], "manual");
     let analyzer = item("1.20 / 2.19");
     assert_eq!(analyzer[2], "manual");
-    assert_eq!(analyzer[4], "aws accessanalyzer list-analyzers --region REGION");
+    assert_eq!(
+        analyzer[4],
+        "aws accessanalyzer list-analyzers --region REGION"
+    );
 }
 
 #[test]
