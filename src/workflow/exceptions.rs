@@ -122,7 +122,13 @@ impl Exceptions {
         let text: String = text
             .replace("\r\n", "\n")
             .split('\n')
-            .map(|l| if l.trim_start().starts_with('#') { "" } else { l })
+            .map(|l| {
+                if l.trim_start().starts_with('#') {
+                    ""
+                } else {
+                    l
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n");
         let mut reader = csv::ReaderBuilder::new()
