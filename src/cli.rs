@@ -1,5 +1,6 @@
 //! Command-line interface (the stable contract in SPEC "Interfaces").
 
+use crate::checks::Thresholds;
 use crate::checks::frameworks::Framework;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -99,17 +100,20 @@ pub struct AuditArgs {
     #[arg(short, long)]
     pub quiet: bool,
     /// FAIL an access key older than this many days.
-    #[arg(long, value_name = "N", default_value_t = 90)]
+    #[arg(long, value_name = "N", default_value_t = Thresholds::DEFAULT.max_key_age_days)]
     pub max_key_age_days: i64,
     /// FAIL a credential unused for this many days or more.
-    #[arg(long, value_name = "N", default_value_t = 45)]
+    #[arg(long, value_name = "N", default_value_t = Thresholds::DEFAULT.max_unused_days)]
     pub max_unused_days: i64,
     /// Minimum password length a password policy must require.
-    #[arg(long, value_name = "N", default_value_t = 14)]
+    #[arg(long, value_name = "N", default_value_t = Thresholds::DEFAULT.min_password_length)]
     pub min_password_length: u64,
     /// Minimum password reuse prevention a password policy must require.
-    #[arg(long, value_name = "N", default_value_t = 24)]
+    #[arg(long, value_name = "N", default_value_t = Thresholds::DEFAULT.min_password_reuse)]
     pub min_password_reuse: u64,
+    /// FAIL when the root user was used fewer than this many days before the as-of.
+    #[arg(long, value_name = "N", default_value_t = Thresholds::DEFAULT.root_usage_days)]
+    pub root_usage_days: i64,
 }
 
 /// `checks` options.

@@ -479,3 +479,145 @@ fn no_authorization_export_is_one_account_row() {
     );
     assert_eq!(rows[0]["source"], Value::Null);
 }
+
+/// The title cells of a check in the workbook's Checks, Summary and Findings sheets.
+fn workbook_titles(args: &[&str], check: &str) -> Vec<String> {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("audit.xlsx");
+    let output = Command::new(env!("CARGO_BIN_EXE_iam-evidence"))
+        .arg("audit")
+        .arg(fixture("ages"))
+        .arg("--output")
+        .arg(&xlsx)
+        .arg("--results")
+        .arg(dir.path().join("results.jsonl"))
+        .args(["--quiet", "--as-of", "2024-06-06"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.code() != Some(2), "audit failed");
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let mut titles = Vec::new();
+    // (sheet, check ID column, title column)
+    for (sheet, id_col, title_col) in [("Checks", 0, 1), ("Summary", 1, 2), ("Findings", 2, 3)] {
+        let range = wb.worksheet_range(sheet).unwrap();
+        for row in range.rows().skip(1) {
+            if row[id_col] == *check {
+                titles.push(format!("{sheet}: {}", row[title_col]));
+            }
+        }
+    }
+    titles.dedup();
+    titles
+}
+
+#[test]
+fn workbook_titles_state_the_key_age_and_unused_limits_in_force() {
+    let t = workbook_titles(
+        &["--max-key-age-days", "30", "--max-unused-days", "7"],
+        "access-key-rotation",
+    );
+    assert!(t.len() >= 3, "{t:?}");
+    for title in &t {
+        assert!(
+            title.ends_with("Active access keys are rotated every 30 days or less"),
+            "{title}"
+        );
+    }
+    let t = workbook_titles(&["--max-unused-days", "7"], "unused-credentials");
+    assert!(t.iter().any(|x| x.starts_with("Checks: ")), "{t:?}");
+    assert!(t.iter().any(|x| x.starts_with("Summary: ")), "{t:?}");
+    for title in &t {
+        assert!(
+            title.ends_with("Credentials unused for 7 days or more are disabled"),
+            "{title}"
+        );
+    }
+}
+
+#[test]
+fn workbook_titles_state_the_default_limits_without_options() {
+    let t = workbook_titles(&[], "access-key-rotation");
+    assert!(t.iter().any(|x| x.starts_with("Checks: ")), "{t:?}");
+    for title in &t {
+        assert!(title.ends_with("rotated every 90 days or less"), "{title}");
+    }
+    let checks = Command::new(env!("CARGO_BIN_EXE_iam-evidence"))
+        .arg("checks")
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&checks.stdout);
+    assert!(listing.contains("Credentials unused for 45 days or more are disabled"));
+}
+
+#[test]
+fn checks_sheet_lists_every_cis_iam_item_with_its_check_or_manual_command() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("audit.xlsx");
+    let output = Command::new(env!("CARGO_BIN_EXE_iam-evidence"))
+        .arg("audit")
+        .arg(fixture("ages"))
+        .arg("--output")
+        .arg(&xlsx)
+        .arg("--results")
+        .arg(dir.path().join("results.jsonl"))
+        .args(["--quiet", "--as-of", "2024-06-06"])
+        .output()
+        .unwrap();
+    assert!(output.status.code() != Some(2), "audit failed");
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let rows: Vec<Vec<String>> = wb
+        .worksheet_range("Checks")
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let registry = iam_evidence::checks::REGISTRY.len();
+    assert_eq!(
+        rows[registry + 1].iter().filter(|c| !c.is_empty()).count(),
+        0
+    );
+    assert!(rows[registry + 2][0].starts_with("The CIS AWS Foundations IAM section"));
+    let items: Vec<&Vec<String>> = rows[registry + 4..].iter().collect();
+    assert_eq!(items.len(), 22);
+    let item = |n: &str| {
+        items
+            .iter()
+            .find(|r| r[0] == n)
+            .unwrap_or_else(|| panic!("no CIS item {n}: {items:?}"))
+    };
+    assert_eq!(item("1.6 / 2.5")[2], "root-hardware-mfa");
+    assert_eq!(item("1.17 / 2.16")[2], "support-role");
+    assert_eq!(item("1.3 / —")[2], "manual");
+    let analyzer = item("1.20 / 2.19");
+    assert_eq!(analyzer[2], "manual");
+    assert_eq!(
+        analyzer[4],
+        "aws accessanalyzer list-analyzers --region REGION"
+    );
+}
+
+#[test]
+fn checks_command_lists_the_five_new_cis_checks() {
+    let out = Command::new(env!("CARGO_BIN_EXE_iam-evidence"))
+        .arg("checks")
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    for (id, cis) in [
+        ("root-hardware-mfa", "1.6 / 2.5"),
+        ("root-usage", "1.7 / 2.6"),
+        ("no-initial-setup-keys", "1.11 / 2.10"),
+        ("support-role", "1.17 / 2.16"),
+        ("cloudshell-full-access", "1.22 / 2.21"),
+    ] {
+        let line = listing
+            .lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("{id} not listed:\n{listing}"));
+        assert!(line.contains(cis), "{line}");
+    }
+    assert!(listing.contains("Root user not used in the last 90 days"));
+}

@@ -164,3 +164,58 @@ fn workbook_holds_the_same_results_with_their_sources() {
         "partition missing from the cover"
     );
 }
+
+#[test]
+fn cover_names_hardware_vs_virtual_mfa_only_for_the_account_without_a_device_list() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2025-Q2");
+    let run = audit(&[&samples], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let cover: Vec<String> = sheet(&run.workbook, "Cover")
+        .into_iter()
+        .flatten()
+        .collect();
+    let limits: Vec<&String> = cover
+        .iter()
+        .filter(|c| c.starts_with("Hardware vs virtual MFA"))
+        .collect();
+    assert_eq!(
+        limits,
+        [
+            "Hardware vs virtual MFA for root cannot be told for 1 of 3 accounts: no virtual MFA \
+          device list (list-virtual-mfa-devices) was read for it."
+        ]
+    );
+    assert!(
+        cover
+            .iter()
+            .any(|c| c == "90 days: root used fewer days than this before the as-of fails"),
+        "{cover:?}"
+    );
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run.dir.path().join("out.jsonl.meta.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(meta["options"]["root_usage_days"], 90);
+}
+
+#[test]
+fn cover_drops_the_hardware_vs_virtual_limit_when_every_account_has_a_device_list() {
+    let samples =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2025-Q2/acme-prod/111111111111");
+    let run = audit(&[&samples], &["--root-usage-days", "30"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let cover: Vec<String> = sheet(&run.workbook, "Cover")
+        .into_iter()
+        .flatten()
+        .collect();
+    assert!(
+        !cover
+            .iter()
+            .any(|c| c.starts_with("Hardware vs virtual MFA"))
+    );
+    assert!(
+        cover
+            .iter()
+            .any(|c| c == "30 days: root used fewer days than this before the as-of fails")
+    );
+}

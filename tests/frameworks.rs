@@ -102,6 +102,6 @@ fn a_framework_listing_names_the_checks_its_source_does_not_map() {
         .unwrap();
     assert_eq!(
         ia21["checks"],
-        serde_json::json!(["console-user-mfa", "root-mfa"])
+        serde_json::json!(["console-user-mfa", "root-mfa", "root-hardware-mfa"])
     );
 }

@@ -221,24 +221,31 @@ fn write_optional_evidence(dir: &Path, account: &str) {
 fn optional_evidence_read_but_used_by_no_check_yet() {
     let dir = good_folder();
     write_optional_evidence(dir.path(), "123456789012");
+    std::fs::write(
+        dir.path().join("certificates.json"),
+        r#"{"ServerCertificateMetadataList": [{"Path": "/", "ServerCertificateName": "web",
+            "ServerCertificateId": "ASCAEXAMPLE", "Arn": "arn:aws:iam::123456789012:server-certificate/web",
+            "UploadDate": "2024-01-01T00:00:00Z", "Expiration": "2026-01-01T00:00:00Z"}]}"#,
+    )
+    .unwrap();
     let run = audit(&[dir.path()], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    for file in ["virtual-mfa.json", "summary.json"] {
-        assert_eq!(
-            inputs_row(&run.workbook, file)[0],
-            "read; used by no check yet",
-            "{file}"
-        );
+    // root-hardware-mfa reads the virtual MFA device list and the account summary.
+    for file in ["virtual-mfa.json", "summary.json", "good.csv"] {
+        assert_eq!(inputs_row(&run.workbook, file)[0], "used", "{file}");
     }
-    assert_eq!(inputs_row(&run.workbook, "good.csv")[0], "used");
+    assert_eq!(
+        inputs_row(&run.workbook, "certificates.json")[0],
+        "read; used by no check yet"
+    );
     let cover = cover_text(&run.workbook);
     assert!(
         !cover.contains("Hardware vs virtual MFA for root cannot be told"),
         "the cover claims a limit the inputs do not have: {cover}"
     );
     assert!(
-        cover.contains("2 read; used by no check yet"),
-        "the cover's input count hides them: {cover}"
+        cover.contains("1 read; used by no check yet"),
+        "the cover's input count hides it: {cover}"
     );
 }
 
@@ -256,7 +263,7 @@ fn cover_names_how_many_accounts_lack_the_virtual_mfa_device_list() {
     let cover = cover_text(&run.workbook);
     assert!(
         cover.contains(
-            "Hardware vs virtual MFA for root cannot be told for 1 of 2 account(s): they lack the virtual MFA device list"
+            "Hardware vs virtual MFA for root cannot be told for 1 of 2 accounts: no virtual MFA device list (list-virtual-mfa-devices) was read for it."
         ),
         "{cover}"
     );

@@ -4,16 +4,17 @@
 //! `root-access-keys`' business). Age is whole days from `access_key_N_last_rotated` to the
 //! account's as-of; FAIL when it is greater than `--max-key-age-days` (CIS "90 days or less").
 
-use super::{
-    CheckMeta, CheckResult, Clock, NO_AS_OF, References, Severity, Status, Thresholds,
-    conflicting_rows, key_evidence, missing_export, result,
-};
-use crate::model::{AccessKey, Account, CredentialEntry, Dated, ExportKind};
+use super::{CheckMeta, CheckResult, References, Severity, Status, Thresholds, CheckContext, Title};
+use super::helpers::{Clock, NO_AS_OF, conflicting_rows, key_evidence, result, require};
+use crate::model::{AccessKey, Account, CredentialEntry, Dated, ExportKind, CredentialReport};
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "access-key-rotation",
-    title: "Active access keys are rotated every 90 days or less",
+    title: Title::with_limit(
+        "Active access keys are rotated every {} days or less",
+        |t| t.max_key_age_days,
+    ),
     severity: Severity::Medium,
     severity_note: None,
     population: "active access keys of IAM users (`access_key_N_active = true` in the credential report; root \
@@ -51,9 +52,10 @@ pub const META: CheckMeta = CheckMeta {
 };
 
 /// Tests every active key of every IAM user in the account.
-pub fn run(account: &Account, thresholds: &Thresholds, out: &mut Vec<CheckResult>) {
-    let Some(report) = &account.credential_report else {
-        out.push(missing_export(&META, account, ExportKind::CredentialReport));
+pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
+    let account = cx.account;
+    let thresholds = cx.thresholds;
+    let Some(report) = require::<CredentialReport>(&META, account, out) else {
         return;
     };
     let clock = Clock::of(account);

@@ -4,15 +4,14 @@
 //! `mfa_active = false`. Conflicting duplicate rows and users known only from the
 //! authorization export are NOT_DETERMINABLE.
 
-use super::{
-    CheckMeta, CheckResult, References, Severity, Status, Thresholds, missing_export, result,
-};
-use crate::model::{Account, CredentialEntry, ExportKind, Flag};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
+use super::helpers::{conflicting, require, result};
+use crate::model::{Account, CredentialEntry, ExportKind, Flag, CredentialReport};
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "console-user-mfa",
-    title: "IAM users with console access have MFA enabled",
+    title: Title::fixed("IAM users with console access have MFA enabled"),
     severity: Severity::High,
     severity_note: None,
     population: "IAM users with a console password (`password_enabled = true` in the credential report); one result per user",
@@ -51,9 +50,9 @@ pub const META: CheckMeta = CheckMeta {
 };
 
 /// Tests every console user of the account.
-pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResult>) {
-    let Some(report) = &account.credential_report else {
-        out.push(missing_export(&META, account, ExportKind::CredentialReport));
+pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
+    let account = cx.account;
+    let Some(report) = require::<CredentialReport>(&META, account, out) else {
         return;
     };
     for entry in &report.users {
@@ -84,22 +83,16 @@ fn judge(account: &Account, entry: &CredentialEntry) -> Option<CheckResult> {
     if !has_password(entry) {
         return None;
     }
-    let row = entry.first();
     if entry.is_conflicting() {
-        let mut r = result(
+        return Some(conflicting(
             &META,
             account,
             entry.arn(),
-            Status::NotDeterminable,
-            format!(
-                "the credential report has conflicting rows for this user ({})",
-                entry.locations()
-            ),
-            Some(row.source.clone()),
-        );
-        r.evidence_sources = entry.others().map(|x| x.source.clone()).collect();
-        return Some(r);
+            "conflicting rows for this user",
+            entry,
+        ));
     }
+    let row = entry.first();
     let f = &row.fields;
     let (status, reason) = if f.mfa_active {
         (Status::Pass, "console password enabled; MFA device active")

@@ -8,12 +8,11 @@
 //! status is the worst part: FAIL > NOT_DETERMINABLE > MANUAL > PASS. Severity is high when
 //! any trusted principal is external, medium when all are internal.
 
-use super::policy_sources::{push_unique, statement_source};
-use super::{
-    CheckMeta, CheckResult, References, Severity, Status, Thresholds, missing_export, result,
-};
+use super::helpers::policy_sources::{push_unique, statement_source};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
+use super::helpers::{result, require};
 use crate::model::iam::Role;
-use crate::model::{Account, ExportKind};
+use crate::model::{Account, ExportKind, Authorization};
 use crate::policy::{
     BaseOperator, Condition, Context, PrincipalSpec, ResourceSpec, SetQualifier, Statement, Truth,
     allow_requires_mfa, evaluate_condition, statement_applies,
@@ -23,7 +22,7 @@ use crate::primitives::arn::Arn;
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "cross-account-role-mfa",
-    title: "Cross-account and federated roles require MFA to assume",
+    title: Title::fixed("Cross-account and federated roles require MFA to assume"),
     severity: Severity::High,
     severity_note: Some(
         "medium instead when every trusted principal is internal: in the organization account list, or, \
@@ -89,13 +88,9 @@ const ORG_KEYS: [&str; 4] = [
 ];
 
 /// Tests every role of the account whose trust policy puts it in the population.
-pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResult>) {
-    let Some(auth) = &account.authorization else {
-        out.push(missing_export(
-            &META,
-            account,
-            ExportKind::AuthorizationDetails,
-        ));
+pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
+    let account = cx.account;
+    let Some(auth) = require::<Authorization>(&META, account, out) else {
         return;
     };
     let mut tested = std::collections::BTreeSet::new();

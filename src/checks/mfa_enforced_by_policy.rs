@@ -10,12 +10,11 @@
 
 use std::collections::BTreeSet;
 
-use super::policy_sources::{Index, RoutedDocument, push_unique, quoted_list, user_policies};
-use super::{
-    CheckMeta, CheckResult, References, Severity, Status, Thresholds, missing_export, result,
-};
+use super::helpers::policy_sources::{Index, RoutedDocument, push_unique, quoted_list, user_policies};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
+use super::helpers::{result, require};
 use crate::model::iam::User;
-use crate::model::{Account, ExportKind};
+use crate::model::{Account, ExportKind, Authorization};
 use crate::policy::{
     ActionSpec, Applicability, BaseOperator, Condition, Context, MFA_PRESENT_KEY, ResourceSpec,
     Statement, Truth, evaluate_condition, statement_applies,
@@ -25,7 +24,7 @@ use crate::primitives::source::SourceRef;
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "mfa-enforced-by-policy",
-    title: "IAM policies deny access without MFA",
+    title: Title::fixed("IAM policies deny access without MFA"),
     severity: Severity::Medium,
     severity_note: None,
     population: "every IAM user of the authorization details export (and users only in the credential report, \
@@ -104,13 +103,9 @@ const SCP_NOTE: &str = "service and resource control policies (SCPs, RCPs) are n
                         and could enforce MFA organization-wide";
 
 /// Tests every user of the account.
-pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResult>) {
-    let Some(auth) = &account.authorization else {
-        out.push(missing_export(
-            &META,
-            account,
-            ExportKind::AuthorizationDetails,
-        ));
+pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
+    let account = cx.account;
+    let Some(auth) = require::<Authorization>(&META, account, out) else {
         return;
     };
     let index = Index::new(auth);
@@ -482,7 +477,7 @@ fn what_it_denies(statement: &Statement) -> String {
 
 fn evidence(
     user: &User,
-    policies: &super::policy_sources::UserPolicies<'_>,
+    policies: &super::helpers::policy_sources::UserPolicies<'_>,
     used: &[&Candidate],
 ) -> String {
     let mut lines = vec![format!("user={}", user.name)];

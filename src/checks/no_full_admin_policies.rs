@@ -9,19 +9,20 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::policy_sources::{Index, default_document, inline_id, push_unique, statement_source};
-use super::{
-    CheckMeta, CheckResult, References, Severity, Status, Thresholds, missing_export, result,
+use super::helpers::policy_sources::{
+    Index, default_document, inline_id, push_unique, statement_source,
 };
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
+use super::helpers::{result, require};
 use crate::model::iam::{Attachment, InlinePolicy, ManagedPolicy, is_aws_managed_arn};
-use crate::model::{Account, ExportKind};
+use crate::model::{Account, ExportKind, Authorization};
 use crate::policy::{ActionSpec, Policy, Statement, is_all_actions_pattern};
 use crate::primitives::source::SourceRef;
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "no-full-admin-policies",
-    title: "No customer managed or inline policy allows full administrative privileges (\"*\" on \"*\")",
+    title: Title::fixed("No customer managed or inline policy allows full administrative privileges (\"*\" on \"*\")"),
     severity: Severity::High,
     severity_note: None,
     population: "customer managed policies in use (AttachmentCount > 0 or attached to a user, group or role; default \
@@ -63,13 +64,9 @@ pub const META: CheckMeta = CheckMeta {
 };
 
 /// Tests every policy in use in the account.
-pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResult>) {
-    let Some(auth) = &account.authorization else {
-        out.push(missing_export(
-            &META,
-            account,
-            ExportKind::AuthorizationDetails,
-        ));
+pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
+    let account = cx.account;
+    let Some(auth) = require::<Authorization>(&META, account, out) else {
         return;
     };
     let index = Index::new(auth);
@@ -200,8 +197,8 @@ fn describe(statements: &[&Statement]) -> String {
             };
             format!(
                 "{sid} allows Action {} on Resource {}{conditions}",
-                super::policy_sources::quoted_list(s.actions.patterns()),
-                super::policy_sources::quoted_list(s.resources.patterns())
+                super::helpers::policy_sources::quoted_list(s.actions.patterns()),
+                super::helpers::policy_sources::quoted_list(s.resources.patterns())
             )
         })
         .collect::<Vec<_>>()

@@ -5,17 +5,16 @@
 //! permissions boundary is not a grant and does not count. Users only in the credential report
 //! are NOT_DETERMINABLE; an account without the authorization export gets one account row.
 
-use super::{
-    CheckMeta, CheckResult, References, Severity, Status, Thresholds, missing_export, result,
-};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
+use super::helpers::{result, require};
 use crate::model::iam::User;
-use crate::model::{Account, ExportKind};
+use crate::model::{Account, ExportKind, Authorization};
 use crate::primitives::source::{SourceRef, pointer_push};
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "no-user-attached-policies",
-    title: "IAM users receive permissions only through groups",
+    title: Title::fixed("IAM users receive permissions only through groups"),
     severity: Severity::Low,
     severity_note: None,
     population: "every IAM user in the authorization details export (`UserDetailList`); one result per user",
@@ -52,13 +51,9 @@ pub const META: CheckMeta = CheckMeta {
 };
 
 /// Tests every IAM user of the account's authorization export.
-pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResult>) {
-    let Some(auth) = &account.authorization else {
-        out.push(missing_export(
-            &META,
-            account,
-            ExportKind::AuthorizationDetails,
-        ));
+pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
+    let account = cx.account;
+    let Some(auth) = require::<Authorization>(&META, account, out) else {
         return;
     };
     for user in &auth.users {

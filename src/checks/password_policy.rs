@@ -5,13 +5,14 @@
 //! and `PasswordReusePrevention` meet `--min-password-length` (14) and `--min-password-reuse`
 //! (24); the reason names each shortfall.
 
-use super::{CheckMeta, CheckResult, References, Severity, Status, Thresholds, result};
-use crate::model::{Account, ExportKind, PasswordPolicyEvidence};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
+use super::helpers::{result};
+use crate::model::{ExportKind, PasswordPolicyEvidence};
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "password-policy",
-    title: "Password policy requires a minimum length and prevents reuse",
+    title: Title::fixed("Password policy requires a minimum length and prevents reuse"),
     severity: Severity::Medium,
     severity_note: None,
     population: "every account (the `aws iam get-account-password-policy` export); one result per account, \
@@ -50,7 +51,9 @@ pub const META: CheckMeta = CheckMeta {
 };
 
 /// Tests the account's password policy.
-pub fn run(account: &Account, thresholds: &Thresholds, out: &mut Vec<CheckResult>) {
+pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
+    let account = cx.account;
+    let thresholds = cx.thresholds;
     let min_length = thresholds.min_password_length;
     let min_reuse = thresholds.min_password_reuse;
     let required = format!(
@@ -137,6 +140,8 @@ pub fn run(account: &Account, thresholds: &Thresholds, out: &mut Vec<CheckResult
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::Thresholds;
+    use crate::model::Account;
     use crate::checks::testing::{account, run, run_with};
     use crate::primitives::source::FileRef;
     use std::collections::BTreeMap;

@@ -4,17 +4,14 @@
 //! audits "active", Security Hub IAM.4 and the Config rule "exists", and an inactive key can be
 //! re-activated. No root row, or conflicting root rows: NOT_DETERMINABLE.
 
-use super::{
-    CheckMeta, CheckResult, References, Severity, Status, Thresholds, conflicting_rows,
-    key_evidence, missing_export, result,
-};
-use crate::model::credential::CredentialFields;
-use crate::model::{AccessKey, Account, Dated, ExportKind};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
+use super::helpers::{conflicting_rows, keys_evidence, result, require};
+use crate::model::{AccessKey, CredentialReport, Dated, ExportKind};
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "root-access-keys",
-    title: "Root user has no access keys",
+    title: Title::fixed("Root user has no access keys"),
     severity: Severity::Critical,
     severity_note: None,
     population: "the root user (`<root_account>` row of the credential report) of each account; one result per account",
@@ -54,9 +51,9 @@ pub const META: CheckMeta = CheckMeta {
 };
 
 /// Tests the account's root user.
-pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResult>) {
-    let Some(report) = &account.credential_report else {
-        out.push(missing_export(&META, account, ExportKind::CredentialReport));
+pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
+    let account = cx.account;
+    let Some(report) = require::<CredentialReport>(&META, account, out) else {
         return;
     };
     let root_arn = account.root_arn();
@@ -79,7 +76,7 @@ pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResul
             "the root user",
             entry,
             None,
-            evidence,
+            keys_evidence,
         ));
         return;
     }
@@ -117,7 +114,7 @@ pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResul
         reason,
         Some(row.source.clone()),
     );
-    r.evidence = evidence(&row.fields);
+    r.evidence = keys_evidence(&row.fields);
     out.push(r);
 }
 
@@ -142,17 +139,10 @@ fn describe(key: &AccessKey) -> String {
     format!("{} {state}{rotated}{used}", key.credential_name())
 }
 
-fn evidence(f: &CredentialFields) -> String {
-    format!(
-        "{}; {}",
-        key_evidence(&f.access_keys[0]),
-        key_evidence(&f.access_keys[1])
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Account;
     use crate::checks::testing::{
         ACCOUNT, account, at, entry, key, root, run, with_root, with_users,
     };

@@ -3,15 +3,14 @@
 //! PASS when `mfa_active = true`, or when the report shows root has no credentials at all
 //! (no password, no access key: centralized root access removed them).
 
-use super::{
-    CheckMeta, CheckResult, References, Severity, Status, Thresholds, missing_export, result,
-};
-use crate::model::{Account, ExportKind, Flag};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
+use super::helpers::{conflicting, require, result};
+use crate::model::{CredentialReport, ExportKind, Flag};
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "root-mfa",
-    title: "Root user has MFA enabled",
+    title: Title::fixed("Root user has MFA enabled"),
     severity: Severity::Critical,
     severity_note: None,
     population: "the root user (`<root_account>` row of the credential report) of each account; one result per account",
@@ -47,9 +46,9 @@ pub const META: CheckMeta = CheckMeta {
 };
 
 /// Tests the account's root user.
-pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResult>) {
-    let Some(report) = &account.credential_report else {
-        out.push(missing_export(&META, account, ExportKind::CredentialReport));
+pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
+    let account = cx.account;
+    let Some(report) = require::<CredentialReport>(&META, account, out) else {
         return;
     };
     let root_arn = account.root_arn();
@@ -64,23 +63,17 @@ pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResul
         ));
         return;
     };
-    let row = entry.first();
     if entry.is_conflicting() {
-        let mut r = result(
+        out.push(conflicting(
             &META,
             account,
             root_arn,
-            Status::NotDeterminable,
-            format!(
-                "the credential report has conflicting root rows ({})",
-                entry.locations()
-            ),
-            Some(row.source.clone()),
-        );
-        r.evidence_sources = entry.others().map(|x| x.source.clone()).collect();
-        out.push(r);
+            "conflicting root rows",
+            entry,
+        ));
         return;
     }
+    let row = entry.first();
     let f = &row.fields;
     let no_keys = f.access_keys.iter().all(|k| !k.exists());
     let (status, reason) = if f.mfa_active {

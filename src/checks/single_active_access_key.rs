@@ -3,17 +3,15 @@
 //! Population: IAM users with at least one active key (root excluded). FAIL when both
 //! `access_key_1_active` and `access_key_2_active` are true.
 
-use super::{
-    CheckMeta, CheckResult, References, Severity, Status, Thresholds, conflicting_rows,
-    key_evidence, missing_export, result,
-};
+use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
+use super::helpers::{conflicting_rows, keys_evidence, result, require};
 use crate::model::credential::CredentialFields;
-use crate::model::{AccessKey, Account, CredentialEntry, Dated, ExportKind};
+use crate::model::{AccessKey, Account, CredentialEntry, Dated, ExportKind, CredentialReport};
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "single-active-access-key",
-    title: "IAM users have at most one active access key",
+    title: Title::fixed("IAM users have at most one active access key"),
     severity: Severity::Low,
     severity_note: None,
     population: "IAM users with at least one active access key (credential report; root excluded); one result per user",
@@ -43,9 +41,9 @@ pub const META: CheckMeta = CheckMeta {
 };
 
 /// Tests every IAM user with an active key.
-pub fn run(account: &Account, _thresholds: &Thresholds, out: &mut Vec<CheckResult>) {
-    let Some(report) = &account.credential_report else {
-        out.push(missing_export(&META, account, ExportKind::CredentialReport));
+pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
+    let account = cx.account;
+    let Some(report) = require::<CredentialReport>(&META, account, out) else {
         return;
     };
     for entry in &report.users {
@@ -68,7 +66,7 @@ fn judge(account: &Account, entry: &CredentialEntry) -> Option<CheckResult> {
             "this user",
             entry,
             None,
-            evidence,
+            keys_evidence,
         ));
     }
     let row = entry.first();
@@ -102,7 +100,7 @@ fn judge(account: &Account, entry: &CredentialEntry) -> Option<CheckResult> {
         reason,
         Some(row.source.clone()),
     );
-    r.evidence = format!("user={}; {}", row.fields.user, evidence(&row.fields));
+    r.evidence = format!("user={}; {}", row.fields.user, keys_evidence(&row.fields));
     Some(r)
 }
 
@@ -113,14 +111,6 @@ fn describe(key: &AccessKey) -> String {
         other => other.describe(),
     };
     format!("{} (last rotated {when})", key.credential_name())
-}
-
-fn evidence(f: &CredentialFields) -> String {
-    format!(
-        "{}; {}",
-        key_evidence(&f.access_keys[0]),
-        key_evidence(&f.access_keys[1])
-    )
 }
 
 #[cfg(test)]

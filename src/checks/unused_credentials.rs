@@ -8,19 +8,20 @@
 //! `password_last_used` is `no_information` is aged from the later of its issue and 2014-10-20,
 //! when IAM began tracking sign-ins.
 
-use super::{
-    Age, CheckMeta, CheckResult, Clock, NO_AS_OF, References, Severity, Status, Thresholds,
-    conflicting_rows, key_evidence, missing_export, result,
-};
+use super::{CheckMeta, CheckResult, References, Severity, Status, Thresholds, CheckContext, Title};
+use super::helpers::{Age, Clock, NO_AS_OF, conflicting_rows, key_evidence, result, require};
 use crate::model::credential::CredentialFields;
-use crate::model::{AccessKey, Account, CredentialEntry, Dated, ExportKind, Flag};
+use crate::model::{AccessKey, Account, CredentialEntry, Dated, ExportKind, Flag, CredentialReport};
 use crate::primitives::timestamp::format_date;
 use time::OffsetDateTime;
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
     id: "unused-credentials",
-    title: "Credentials unused for 45 days or more are disabled",
+    title: Title::with_limit(
+        "Credentials unused for {} days or more are disabled",
+        |t| t.max_unused_days,
+    ),
     severity: Severity::Medium,
     severity_note: None,
     population: "enabled console passwords and active access keys of IAM users (credential report; root \
@@ -63,9 +64,10 @@ pub const META: CheckMeta = CheckMeta {
 const SIGN_IN_TRACKING_START: OffsetDateTime = time::macros::datetime!(2014-10-20 0:00 UTC);
 
 /// Tests every enabled password and active key of every IAM user in the account.
-pub fn run(account: &Account, thresholds: &Thresholds, out: &mut Vec<CheckResult>) {
-    let Some(report) = &account.credential_report else {
-        out.push(missing_export(&META, account, ExportKind::CredentialReport));
+pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
+    let account = cx.account;
+    let thresholds = cx.thresholds;
+    let Some(report) = require::<CredentialReport>(&META, account, out) else {
         return;
     };
     let clock = Clock::of(account);

@@ -25,6 +25,7 @@ pub fn run(args: &AuditArgs) -> Result<(), CommandError> {
             max_unused_days: args.max_unused_days,
             min_password_length: args.min_password_length,
             min_password_reuse: args.min_password_reuse,
+            root_usage_days: args.root_usage_days,
         },
         command_line: command_line(),
         progress: crate::stages::progress::Mode::detect(args.quiet),

@@ -1,5 +1,6 @@
 //! `iam-evidence checks`: the catalogue from the registry, as a table, JSON or Markdown.
 
+use crate::checks::cis_section::{CIS_IAM_SECTION, Coverage};
 use crate::checks::frameworks::{self, Framework, Reference};
 use crate::checks::{CheckMeta, REGISTRY};
 use crate::cli::{CatalogueFormat, ChecksArgs};
@@ -148,7 +149,7 @@ fn table() -> String {
                     r.cis_v6.unwrap_or("—")
                 ),
                 r.security_hub.unwrap_or("—").to_string(),
-                m.title.to_string(),
+                m.title.default_text(),
             ]
         })
         .collect();
@@ -186,7 +187,7 @@ pub fn markdown() -> String {
     for c in REGISTRY {
         let m = c.meta;
         let r = &m.references;
-        out.push_str(&format!("## `{}`: {}\n\n", m.id, m.title));
+        out.push_str(&format!("## `{}`: {}\n\n", m.id, m.title.default_text()));
         let severity = match m.severity_note {
             Some(n) => format!("{} ({n})", m.severity.as_str()),
             None => m.severity.as_str().to_string(),
@@ -222,6 +223,7 @@ pub fn markdown() -> String {
         out.push_str(&framework_rows(m));
         out.push('\n');
     }
+    out.push_str(&cis_section());
     out.push_str(&frameworks_section());
     out
 }
@@ -258,6 +260,42 @@ fn frameworks_section() -> String {
     );
     for f in Framework::ALL {
         out.push_str(&framework_markdown(f));
+    }
+    out
+}
+
+/// The CIS IAM section table of `docs/checks.md`: every item, its check or its manual
+/// procedure and command.
+fn cis_section() -> String {
+    let mut out = String::from(
+        "## The CIS IAM section, item by item\n\n\
+         Every item of the CIS AWS Foundations Benchmark IAM section (v3.0 section 1, v6.0 \
+         section 2): the check that covers it, or, for an item IAM exports cannot decide, the manual \
+         procedure and the command whose output to request. The workbook's Checks sheet holds the \
+         same table.\n\n\
+         | CIS v3.0 | CIS v6.0 | Item | Covered by | Manual procedure | Command to request |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    for item in CIS_IAM_SECTION {
+        let (check, procedure, command) = match item.coverage {
+            Coverage::Check(id) => (format!("`{id}`"), "—".to_string(), "—".to_string()),
+            Coverage::Manual { procedure, command } if command.starts_with("aws ") => (
+                "manual".to_string(),
+                procedure.to_string(),
+                format!("`{command}`"),
+            ),
+            Coverage::Manual { procedure, command } => (
+                "manual".to_string(),
+                procedure.to_string(),
+                command.to_string(),
+            ),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {check} | {procedure} | {command} |\n",
+            item.v3,
+            item.v6.unwrap_or("—"),
+            item.title.replace('|', "\\|"),
+        ));
     }
     out
 }

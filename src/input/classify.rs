@@ -47,10 +47,7 @@ impl FileKind {
     /// read but used by nothing, never as used. The one place to flip when a check starts
     /// reading the kind.
     pub fn used_by_checks(self) -> bool {
-        !matches!(
-            self,
-            FileKind::VirtualMfaDevices | FileKind::AccountSummary | FileKind::ServerCertificates
-        )
+        !matches!(self, FileKind::ServerCertificates)
     }
 
     /// True for the three credential report forms.

@@ -3,7 +3,8 @@
 
 use super::{AccountCollector, AccountKey};
 use crate::model::supplementary::{
-    AccountSummary, OrgAccount, OrgAccounts, PasswordPolicyEvidence, VirtualMfaDevices,
+    AccountSummary, OrgAccount, OrgAccounts, PasswordPolicyEvidence, VirtualMfaDevice,
+    VirtualMfaDevices,
 };
 use crate::primitives::error::InputError;
 use crate::primitives::source::FileRef;
@@ -112,15 +113,29 @@ pub fn virtual_mfa(
             &serial,
             &format!("/VirtualMFADevices/{i}/SerialNumber"),
         )?;
-        let user = d
-            .pointer("/User/Arn")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        devices.push((serial, user));
+        let text_at = |pointer: &str| {
+            d.pointer(pointer)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        devices.push(VirtualMfaDevice {
+            serial,
+            user_arn: text_at("/User/Arn"),
+            enable_date: text_at("/EnableDate"),
+            source: file.at(format!("/VirtualMFADevices/{i}")),
+        });
     }
+    let more = |key: &str| {
+        v.get(key)
+            .is_some_and(|x| x.as_str().is_some_and(|t| !t.is_empty()))
+    };
+    let incomplete = v.get("IsTruncated").and_then(Value::as_bool) == Some(true)
+        || more("NextToken")
+        || more("Marker");
     Ok((
         VirtualMfaDevices {
             devices,
+            incomplete,
             source: file.at("/VirtualMFADevices"),
         },
         accounts.finish(),
@@ -195,5 +210,48 @@ mod tests {
             no_password_policy_account(m).as_deref(),
             Some("123456789012")
         );
+    }
+
+    fn file() -> FileRef {
+        FileRef {
+            file: "mfa.json".into(),
+            sha256: "0".repeat(64).into(),
+        }
+    }
+
+    #[test]
+    fn virtual_mfa_devices_keep_assignment_enable_date_and_pointer() {
+        let text = r#"{"VirtualMFADevices": [
+            {"SerialNumber": "arn:aws:iam::123456789012:mfa/root-account-mfa-device",
+             "User": {"Arn": "arn:aws:iam::123456789012:root"}, "EnableDate": "2023-04-05T06:07:08+00:00"},
+            {"SerialNumber": "arn:aws:iam::123456789012:mfa/spare"}]}"#;
+        let (list, _) = virtual_mfa(text, &file()).unwrap();
+        assert!(!list.incomplete);
+        assert_eq!(list.devices.len(), 2);
+        let root = &list.devices[0];
+        assert_eq!(
+            root.user_arn.as_deref(),
+            Some("arn:aws:iam::123456789012:root")
+        );
+        assert_eq!(
+            root.enable_date.as_deref(),
+            Some("2023-04-05T06:07:08+00:00")
+        );
+        assert_eq!(root.source.location, "/VirtualMFADevices/0");
+        assert!(root.is_assigned() && !list.devices[1].is_assigned());
+    }
+
+    #[test]
+    fn virtual_mfa_list_with_more_pages_is_incomplete() {
+        for tail in [
+            r#""IsTruncated": true"#,
+            r#""NextToken": "abc""#,
+            r#""Marker": "abc""#,
+        ] {
+            let text = format!(r#"{{"VirtualMFADevices": [], {tail}}}"#);
+            assert!(virtual_mfa(&text, &file()).unwrap().0.incomplete, "{tail}");
+        }
+        let text = r#"{"VirtualMFADevices": [], "IsTruncated": false}"#;
+        assert!(!virtual_mfa(text, &file()).unwrap().0.incomplete);
     }
 }

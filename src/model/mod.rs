@@ -12,7 +12,9 @@ use std::sync::Arc;
 pub use credential::{AccessKey, CredentialEntry, CredentialReport, CredentialRow, Dated, Flag};
 pub use iam::Authorization;
 pub use server_certificates::{ServerCertificate, ServerCertificates};
-pub use supplementary::{AccountSummary, OrgAccounts, PasswordPolicyEvidence, VirtualMfaDevices};
+pub use supplementary::{
+    AccountSummary, OrgAccounts, PasswordPolicyEvidence, VirtualMfaDevice, VirtualMfaDevices,
+};
 
 /// The two main export kinds; checks say which they need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,6 +25,10 @@ pub enum ExportKind {
     AuthorizationDetails,
     /// `get-account-password-policy` (optional evidence).
     PasswordPolicy,
+    /// `list-virtual-mfa-devices` (optional evidence).
+    VirtualMfaDevices,
+    /// `get-account-summary` (optional evidence).
+    AccountSummary,
 }
 
 impl ExportKind {
@@ -32,6 +38,8 @@ impl ExportKind {
             ExportKind::CredentialReport => "credential report",
             ExportKind::AuthorizationDetails => "authorization details export",
             ExportKind::PasswordPolicy => "password policy export",
+            ExportKind::VirtualMfaDevices => "virtual MFA device list",
+            ExportKind::AccountSummary => "account summary",
         }
     }
 }

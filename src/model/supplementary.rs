@@ -28,10 +28,32 @@ pub enum PasswordPolicyEvidence {
 /// `aws iam list-virtual-mfa-devices`: the virtual devices and who they are assigned to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VirtualMfaDevices {
-    /// (SerialNumber, assigned user ARN if any).
-    pub devices: Vec<(String, Option<String>)>,
+    /// The listed devices, in file order.
+    pub devices: Vec<VirtualMfaDevice>,
+    /// The list says more pages follow (`IsTruncated: true`, or a `NextToken` or `Marker`).
+    pub incomplete: bool,
     /// Where it came from.
     pub source: SourceRef,
+}
+
+/// One entry of `VirtualMFADevices`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VirtualMfaDevice {
+    /// `SerialNumber`.
+    pub serial: String,
+    /// `User.Arn`, when the device is assigned.
+    pub user_arn: Option<String>,
+    /// `EnableDate` as written, when the device is assigned.
+    pub enable_date: Option<String>,
+    /// The entry's JSON Pointer.
+    pub source: SourceRef,
+}
+
+impl VirtualMfaDevice {
+    /// True when the entry shows an assignment (a `User` or an `EnableDate`).
+    pub fn is_assigned(&self) -> bool {
+        self.user_arn.is_some() || self.enable_date.is_some()
+    }
 }
 
 /// `aws iam get-account-summary`: the `SummaryMap` counters.

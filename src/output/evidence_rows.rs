@@ -12,10 +12,9 @@
 
 use crate::model::iam::{Attachment, Authorization, InlinePolicy, ManagedPolicy};
 use crate::model::{Account, CredentialRow, Dated, Flag};
-use crate::policy::Policy;
+use crate::policy::{ActionSpec, Policy, PrincipalSpec, Statement};
 use crate::primitives::source::SourceRef;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 
 /// One cell of an evidence row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -184,26 +183,6 @@ pub fn collect(account: &Account) -> AccountEvidence {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The one place that reads policy statements.
-
-/// The compact JSON text of each statement of a policy (object keys sorted): the only place
-/// that reads the policy model.
-fn statement_texts(policy: &Policy) -> Vec<Cow<'_, str>> {
-    policy
-        .statements
-        .iter()
-        .map(|s| Cow::Borrowed(s.json.as_str()))
-        .collect()
-}
-
-/// True when a statement's JSON mentions `aws:MultiFactorAuthPresent` or
-/// `aws:MultiFactorAuthAge` (key names are case-insensitive in IAM).
-pub fn mentions_mfa(statement_json: &str) -> bool {
-    let lower = statement_json.to_ascii_lowercase();
-    lower.contains("aws:multifactorauthpresent") || lower.contains("aws:multifactorauthage")
-}
-
-// ---------------------------------------------------------------------------------------------
 // Users.
 
 fn text(s: impl Into<String>) -> Cell {
@@ -333,83 +312,63 @@ fn push_unique(list: &mut Vec<String>, item: String) {
     }
 }
 
-fn string_values(value: &serde_json::Value) -> Vec<String> {
-    match value {
-        serde_json::Value::String(s) => vec![s.clone()],
-        serde_json::Value::Array(items) => items
-            .iter()
-            .map(|v| match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect(),
-        serde_json::Value::Null => Vec::new(),
-        other => vec![other.to_string()],
+/// `AWS: arn:...` labels of a `Principal` or `NotPrincipal`, by kind in name order.
+fn principal_labels(spec: &PrincipalSpec, prefix: &str) -> Vec<String> {
+    match spec {
+        PrincipalSpec::Everyone => vec![format!("{prefix}*")],
+        PrincipalSpec::Principals(map) => [
+            ("AWS", &map.aws),
+            ("CanonicalUser", &map.canonical_user),
+            ("Federated", &map.federated),
+            ("Service", &map.service),
+        ]
+        .into_iter()
+        .flat_map(|(kind, list)| list.iter().map(move |p| format!("{prefix}{kind}: {p}")))
+        .collect(),
     }
 }
 
-fn principal_labels(value: &serde_json::Value, prefix: &str) -> Vec<String> {
-    match value {
-        serde_json::Value::Object(map) => map
-            .iter()
-            .flat_map(|(kind, v)| {
-                string_values(v)
-                    .into_iter()
-                    .map(move |p| format!("{prefix}{kind}: {p}"))
-            })
-            .collect(),
-        other => string_values(other)
-            .into_iter()
-            .map(|p| format!("{prefix}{p}"))
-            .collect(),
-    }
-}
-
-/// Summarizes a trust policy from its statements' JSON text.
-pub fn trust_summary(statements: &[Cow<'_, str>]) -> TrustSummary {
+/// Summarizes a trust policy from its typed statements.
+pub fn trust_summary(policy: &Policy) -> TrustSummary {
     let mut t = TrustSummary {
-        json: format!("[{}]", statements.join(",")),
+        json: format!(
+            "[{}]",
+            policy
+                .statements
+                .iter()
+                .map(|s| s.json.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
         ..TrustSummary::default()
     };
-    for s in statements {
-        t.mfa_condition |= mentions_mfa(s);
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(s) else {
-            continue;
-        };
-        let allow = value.get("Effect").and_then(|e| e.as_str()) == Some("Allow");
+    for s in &policy.statements {
+        t.mfa_condition |= s.mentions_mfa_key();
+        let allow = s.is_allow();
         if allow {
             t.allows += 1;
-            if let Some(p) = value.get("Principal") {
-                for label in principal_labels(p, "") {
+            for (spec, prefix) in [(&s.principal, ""), (&s.not_principal, "all but ")] {
+                for label in spec.iter().flat_map(|p| principal_labels(p, prefix)) {
                     push_unique(&mut t.principals, label);
                 }
             }
-            if let Some(p) = value.get("NotPrincipal") {
-                for label in principal_labels(p, "all but ") {
-                    push_unique(&mut t.principals, label);
-                }
-            }
-            for key in ["Action", "NotAction"] {
-                if let Some(a) = value.get(key) {
-                    let prefix = if key == "NotAction" { "all but " } else { "" };
-                    for action in string_values(a) {
-                        push_unique(&mut t.actions, format!("{prefix}{action}"));
-                    }
-                }
+            let prefix = match s.actions {
+                ActionSpec::Action(_) => "",
+                ActionSpec::NotAction(_) => "all but ",
+            };
+            for action in s.actions.patterns() {
+                push_unique(&mut t.actions, format!("{prefix}{action}"));
             }
         } else {
             t.denies += 1;
         }
-        if let Some(serde_json::Value::Object(ops)) = value.get("Condition") {
-            let effect = if allow { "" } else { "Deny: " };
-            for (op, keys) in ops {
-                if let serde_json::Value::Object(keys) = keys {
-                    for key in keys.keys() {
-                        t.external_id_condition |= key.eq_ignore_ascii_case("sts:ExternalId");
-                        push_unique(&mut t.conditions, format!("{effect}{op} {key}"));
-                    }
-                }
-            }
+        let effect = if allow { "" } else { "Deny: " };
+        for c in &s.conditions {
+            t.external_id_condition |= c.key.is("sts:ExternalId");
+            push_unique(
+                &mut t.conditions,
+                format!("{effect}{} {}", c.operator.raw, c.key.name),
+            );
         }
     }
     t
@@ -426,7 +385,7 @@ fn role_rows(account: &Account, auth: &Authorization, out: &mut Vec<Row>) {
         let mut source = role.source.clone();
         match &role.trust_policy {
             Some(policy) => {
-                let t = trust_summary(&statement_texts(policy));
+                let t = trust_summary(policy);
                 cells.extend([
                     text(t.principals.join("\n")),
                     text(t.actions.join("\n")),
@@ -471,27 +430,22 @@ struct Place<'a> {
     members: Option<String>,
 }
 
-/// The MFA-mentioning statements of a policy: (Sid and effect labels, JSON texts).
+/// The statements of a policy with a condition on an MFA key: (Sid and effect labels, JSON
+/// texts).
 fn mfa_statements(policy: &Policy) -> Option<(String, String)> {
-    let texts: Vec<Cow<'_, str>> = statement_texts(policy)
-        .into_iter()
-        .filter(|s| mentions_mfa(s))
+    let statements: Vec<&Statement> = policy
+        .statements
+        .iter()
+        .filter(|s| s.mentions_mfa_key())
         .collect();
-    if texts.is_empty() {
+    if statements.is_empty() {
         return None;
     }
-    let labels: Vec<String> = texts
+    let labels: Vec<String> = statements
         .iter()
-        .map(|s| {
-            let v: serde_json::Value = serde_json::from_str(s).unwrap_or_default();
-            let sid = match v.get("Sid").and_then(|x| x.as_str()) {
-                Some(sid) if !sid.is_empty() => sid.to_string(),
-                _ => "(no Sid)".to_string(),
-            };
-            let effect = v.get("Effect").and_then(|x| x.as_str()).unwrap_or("?");
-            format!("{sid} ({effect})")
-        })
+        .map(|s| format!("{} ({})", s.sid_label(), s.effect))
         .collect();
+    let texts: Vec<&str> = statements.iter().map(|s| s.json.as_str()).collect();
     Some((labels.join("\n"), texts.join("\n")))
 }
 
@@ -703,34 +657,38 @@ fn mfa_policy_rows(account: &Account, auth: &Authorization, out: &mut Vec<Row>) 
 mod tests {
     use super::*;
 
-    fn texts(values: &[serde_json::Value]) -> Vec<Cow<'static, str>> {
-        values.iter().map(|v| Cow::Owned(v.to_string())).collect()
+    fn policy(statements: serde_json::Value) -> Policy {
+        crate::policy::parse_export_document(&serde_json::json!({ "Statement": statements }), "")
+            .unwrap()
     }
 
     #[test]
-    fn mfa_mention_ignores_key_case() {
-        assert!(mentions_mfa(
-            r#"{"Condition":{"Bool":{"aws:multifactorauthpresent":"true"}}}"#
-        ));
-        assert!(mentions_mfa(
-            r#"{"Condition":{"Null":{"AWS:MultiFactorAuthAge":"true"}}}"#
-        ));
-        assert!(!mentions_mfa(
-            r#"{"Condition":{"StringEquals":{"sts:ExternalId":"x"}}}"#
-        ));
+    fn mfa_statements_are_those_with_a_condition_on_an_mfa_key_in_any_case() {
+        let p = policy(serde_json::json!([
+            {"Sid": "A", "Effect": "Deny", "Action": "*", "Resource": "*",
+             "Condition": {"Bool": {"aws:multifactorauthpresent": "false"}}},
+            {"Effect": "Deny", "Action": "*", "Resource": "*",
+             "Condition": {"Null": {"AWS:MultiFactorAuthAge": "true"}}},
+            {"Sid": "aws:MultiFactorAuthPresent", "Effect": "Allow", "Action": "*", "Resource": "*",
+             "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}
+        ]));
+        let (labels, json) = mfa_statements(&p).unwrap();
+        assert_eq!(labels, "A (Deny)\n(no Sid) (Deny)");
+        assert_eq!(json.lines().count(), 2);
+        assert!(!json.contains("ExternalId"));
     }
 
     #[test]
     fn trust_summary_lists_principals_conditions_and_mfa() {
-        let t = trust_summary(&texts(&[
-            serde_json::json!({"Effect": "Allow",
+        let t = trust_summary(&policy(serde_json::json!([
+            {"Effect": "Allow",
                 "Principal": {"AWS": ["arn:aws:iam::111122223333:root"], "Service": "ec2.amazonaws.com"},
                 "Action": "sts:AssumeRole",
                 "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"},
-                              "StringEquals": {"sts:ExternalId": "abc"}}}),
-            serde_json::json!({"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole",
-                "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}),
-        ]));
+                              "StringEquals": {"sts:ExternalId": "abc"}}},
+            {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole",
+                "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}
+        ])));
         assert_eq!(
             t.principals,
             [

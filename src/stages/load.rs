@@ -104,6 +104,8 @@ impl Loader<'_> {
         let indices: Vec<usize> = match kind {
             ExportKind::CredentialReport => plan.credential_report.into_iter().collect(),
             ExportKind::PasswordPolicy => plan.password_policy.into_iter().collect(),
+            ExportKind::VirtualMfaDevices => plan.virtual_mfa.into_iter().collect(),
+            ExportKind::AccountSummary => plan.summary.into_iter().collect(),
             ExportKind::AuthorizationDetails => [
                 plan.authorization.as_slice(),
                 plan.authorization_duplicates.as_slice(),

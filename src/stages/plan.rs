@@ -392,6 +392,8 @@ impl Planner<'_> {
                         plan.credential_report.take().into_iter().collect()
                     }
                     ExportKind::PasswordPolicy => plan.password_policy.take().into_iter().collect(),
+                    ExportKind::VirtualMfaDevices => plan.virtual_mfa.take().into_iter().collect(),
+                    ExportKind::AccountSummary => plan.summary.take().into_iter().collect(),
                 };
                 for name in names(files, &dropped) {
                     if !left.files.contains(&name) {

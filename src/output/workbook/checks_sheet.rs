@@ -1,11 +1,12 @@
 //! The Checks sheet: the catalogue, from the registry (the same metadata as
-//! `iam-evidence checks` and docs/checks.md).
+//! `iam-evidence checks` and docs/checks.md), and below it the CIS IAM section item by item.
 
 use super::cells::{Limits, text};
-use super::paged::{Layout, pages};
-use crate::checks::REGISTRY;
+use super::paged::{Layout, pages, rows_per_page};
+use crate::checks::cis_section::{CIS_IAM_SECTION, Coverage};
+use crate::checks::{REGISTRY, Thresholds};
 use crate::output::error::OutputError;
-use rust_xlsxwriter::{Workbook, Worksheet};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 /// Checks sheet columns.
 pub const HEADERS: [&str; 13] = [
@@ -25,9 +26,13 @@ pub const HEADERS: [&str; 13] = [
 ];
 
 /// Builds the catalogue sheet.
-pub fn sheets(workbook: &mut Workbook, limits: &Limits) -> Result<Vec<Worksheet>, OutputError> {
+pub fn sheets(
+    workbook: &mut Workbook,
+    thresholds: &Thresholds,
+    limits: &Limits,
+) -> Result<Vec<Worksheet>, OutputError> {
     let mut checks = REGISTRY.iter();
-    pages(
+    let mut sheets = pages(
         workbook,
         &Layout {
             name: "Checks",
@@ -48,9 +53,10 @@ pub fn sheets(workbook: &mut Workbook, limits: &Limits) -> Result<Vec<Worksheet>
                 None => m.severity.as_str().to_string(),
             };
             let r = &m.references;
+            let title = m.title.render(thresholds);
             let cells = [
                 m.id,
-                m.title,
+                &title,
                 &severity,
                 m.population,
                 m.rationale,
@@ -68,5 +74,53 @@ pub fn sheets(workbook: &mut Workbook, limits: &Limits) -> Result<Vec<Worksheet>
             }
             Ok(())
         },
-    )
+    )?;
+    let last_rows = (REGISTRY.len() as u32 - 1) % rows_per_page(limits) + 1;
+    if let Some(ws) = sheets.last_mut() {
+        cis_section(ws, last_rows + 2, limits)?;
+    }
+    Ok(sheets)
+}
+
+/// Headers of the CIS IAM section table below the catalogue.
+pub const CIS_HEADERS: [&str; 5] = [
+    "CIS v3.0 / v6.0",
+    "CIS IAM section item",
+    "Covered by",
+    "Manual procedure",
+    "Command to request",
+];
+
+/// Below the catalogue, from row `first`: every item of the CIS IAM section and the check
+/// that covers it, or the manual procedure and command (the table of docs/checks.md).
+fn cis_section(ws: &mut Worksheet, first: u32, limits: &Limits) -> Result<(), XlsxError> {
+    if first + 2 + CIS_IAM_SECTION.len() as u32 > limits.max_rows {
+        return Ok(());
+    }
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    ws.write_string_with_format(
+        first,
+        0,
+        "The CIS AWS Foundations IAM section (v3.0 section 1, v6.0 section 2), item by item",
+        &bold,
+    )?;
+    for (col, h) in CIS_HEADERS.iter().enumerate() {
+        ws.write_string_with_format(first + 1, col as u16, *h, &bold)?;
+    }
+    for (i, item) in CIS_IAM_SECTION.iter().enumerate() {
+        let row = first + 2 + i as u32;
+        let (check, procedure, command) = match item.coverage {
+            Coverage::Check(id) => (id, "—", "—"),
+            Coverage::Manual { procedure, command } => ("manual", procedure, command),
+        };
+        let numbers = format!("{} / {}", item.v3, item.v6.unwrap_or("—"));
+        for (col, value) in [numbers.as_str(), item.title, check, procedure, command]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string_with_format(row, col as u16, *value, &wrap)?;
+        }
+    }
+    Ok(())
 }

@@ -8,8 +8,7 @@ use crate::output::meta::{READ_UNUSED, RunRecord};
 use crate::workflow::exceptions::Standing;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
-/// What the inputs cannot show, stated on every cover (with the root MFA kind limit after the
-/// first three when some account lacks the virtual MFA device list).
+/// What the inputs cannot show, stated on every cover (with [`root_mfa_limit`] where it holds).
 pub const LIMITS: [&str; 5] = [
     "Service and resource control policies (SCPs, RCPs) are not in the inputs; they could enforce MFA organization-wide.",
     "MFA enforced at an identity provider (SAML/OIDC federation) is not visible in IAM exports.",
@@ -106,33 +105,6 @@ impl Writer {
         text(&mut self.ws, self.row, 1, value, &mut scratch)?;
         self.row += 1;
         Ok(())
-    }
-}
-
-/// The limit on telling hardware from virtual MFA for root: none when every account's virtual
-/// MFA device list was read; else how many accounts lack it.
-fn root_mfa_kind_limit(record: &RunRecord) -> Option<String> {
-    let label = crate::input::classify::FileKind::VirtualMfaDevices.label();
-    let with_list: std::collections::BTreeSet<&str> = record
-        .inputs
-        .iter()
-        .filter(|i| i.kind == label && (i.disposition == "used" || i.disposition == READ_UNUSED))
-        .filter_map(|i| i.account.as_deref())
-        .collect();
-    let lacking = record
-        .accounts
-        .iter()
-        .filter(|a| !with_list.contains(a.account_id.as_str()))
-        .count();
-    match lacking {
-        0 => None,
-        n if n == record.accounts.len() => Some(
-            "Hardware vs virtual MFA for root cannot be told without the virtual MFA device list (list-virtual-mfa-devices).".into(),
-        ),
-        n => Some(format!(
-            "Hardware vs virtual MFA for root cannot be told for {n} of {} account(s): they lack the virtual MFA device list (list-virtual-mfa-devices).",
-            record.accounts.len()
-        )),
     }
 }
 
@@ -321,6 +293,13 @@ fn options(w: &mut Writer, record: &RunRecord) -> Result<u32, OutputError> {
         "Min password reuse (--min-password-reuse)",
         &t.min_password_reuse.to_string(),
     )?;
+    w.fact(
+        "Root usage (--root-usage-days)",
+        &format!(
+            "{} days: root used fewer days than this before the as-of fails",
+            t.root_usage_days
+        ),
+    )?;
     w.fact("Keep going (--keep-going)", yes_no(o.keep_going))?;
     w.fact(
         "Organization accounts (--org-accounts)",
@@ -382,15 +361,15 @@ fn left_out(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// What the inputs cannot show: [`LIMITS`], with the root MFA kind limit after the first
-/// three when some account lacks the virtual MFA device list.
+/// What the inputs cannot show: [`LIMITS`], with [`root_mfa_limit`] after the first three when
+/// some account lacks the virtual MFA device list.
 fn limits(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
     w.section("What the inputs cannot show")?;
     let (first, rest) = LIMITS.split_at(3);
     for limit in first {
         w.line(limit)?;
     }
-    if let Some(limit) = root_mfa_kind_limit(record) {
+    if let Some(limit) = root_mfa_limit(record) {
         w.line(&limit)?;
     }
     for limit in rest {
@@ -423,4 +402,29 @@ fn per_account(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
         w.row += 1;
     }
     Ok(())
+}
+
+/// The hardware-vs-virtual limit, for the accounts whose virtual MFA device list was not read.
+pub fn root_mfa_limit(record: &RunRecord) -> Option<String> {
+    let label = crate::input::classify::FileKind::VirtualMfaDevices.label();
+    let without = record
+        .accounts
+        .iter()
+        .filter(|a| {
+            !record.inputs.iter().any(|i| {
+                i.kind == label
+                    && i.disposition == "used"
+                    && i.account.as_deref() == Some(a.account_id.as_str())
+            })
+        })
+        .count();
+    let total = record.accounts.len();
+    (without > 0).then(|| {
+        let noun = if total == 1 { "account" } else { "accounts" };
+        let them = if without == 1 { "it" } else { "them" };
+        format!(
+            "Hardware vs virtual MFA for root cannot be told for {without} of {total} {noun}: no virtual MFA \
+             device list (list-virtual-mfa-devices) was read for {them}."
+        )
+    })
 }

@@ -115,8 +115,14 @@ fn due_date_validation() -> Result<DataValidation, XlsxError> {
 pub fn sheets(
     workbook: &mut Workbook,
     spill: FindingSpill,
+    thresholds: &crate::checks::Thresholds,
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, OutputError> {
+    // Titles state the limits in force, as the Checks and Summary sheets do.
+    let titles: Vec<(&str, String)> = crate::checks::REGISTRY
+        .iter()
+        .map(|c| (c.meta.id, c.meta.title.render(thresholds)))
+        .collect();
     let total = spill.count();
     let mut findings = BySeverity::drain(spill)?;
     let disposition = disposition_validation()?;
@@ -139,7 +145,7 @@ pub fn sheets(
             }
             Ok(())
         },
-        |ws, row, w| write_finding(ws, row, &findings.next_row()?, w),
+        |ws, row, w| write_finding(ws, row, &findings.next_row()?, &titles, w),
     )
 }
 
@@ -181,6 +187,7 @@ fn write_finding(
     ws: &mut Worksheet,
     row: u32,
     results_row: &[CellRef<'_>],
+    titles: &[(&str, String)],
     w: &mut Widths,
 ) -> Result<(), OutputError> {
     // The Results row: see results::HEADERS.
@@ -203,11 +210,15 @@ fn write_finding(
         return Err(OutputError::SpilledFindingShape(results_row.len()));
     };
     let check = crate::checks::find(text_of(check_id)).map(|c| c.meta);
+    let title = titles
+        .iter()
+        .find(|(id, _)| *id == text_of(check_id))
+        .map_or("", |(_, t)| t.as_str());
     let cells = [
         text_of(severity),
         text_of(account),
         text_of(check_id),
-        check.map_or("", |m| m.title),
+        title,
         text_of(resource),
         text_of(credential),
         text_of(status),

@@ -205,11 +205,12 @@ fn write_rest(
                 .map(stream::StreamedSheet::write_held)
                 .collect::<Result<Vec<_>, OutputError>>()
         });
-        let findings = findings::sheets(workbook, findings, limits);
+        let thresholds = &record.options.thresholds;
+        let findings = findings::sheets(workbook, findings, thresholds, limits);
         let changes = workflow_sheets::changes(workbook, record, results_jsonl, limits);
         let exceptions = workflow_sheets::exceptions(workbook, record, limits);
         let inputs = inputs::sheets(workbook, record, limits);
-        let checks = checks_sheet::sheets(workbook, limits);
+        let checks = checks_sheet::sheets(workbook, thresholds, limits);
         let streamed = helper
             .join()
             .unwrap_or_else(|_| Err(OutputError::HelperThread));

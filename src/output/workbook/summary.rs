@@ -45,14 +45,14 @@ fn put(
     ws: &mut Worksheet,
     row: u32,
     account: &str,
-    check: &CheckMeta,
+    (check, title): (&CheckMeta, &str),
     counts: &[u64; 5],
     excepted: u64,
     w: &mut super::cells::Widths,
 ) -> Result<(), XlsxError> {
     text(ws, row, 0, account, w)?;
     text(ws, row, 1, check.id, w)?;
-    text(ws, row, 2, check.title, w)?;
+    text(ws, row, 2, title, w)?;
     text(ws, row, 3, check.severity.as_str(), w)?;
     number(ws, row, 4, counts.iter().sum::<u64>(), w)?;
     for (i, c) in counts.iter().enumerate() {
@@ -91,6 +91,10 @@ pub fn sheets(
     let totals = record.totals_by_check();
     let excepted = record.excepted_by_check();
     let checks = REGISTRY.len();
+    let titles: Vec<String> = REGISTRY
+        .iter()
+        .map(|c| c.meta.title.render(&record.options.thresholds))
+        .collect();
     let total = (checks * (record.accounts.len() + 1)) as u64;
     let mut i = 0usize;
     let mut sheets = pages(
@@ -113,17 +117,17 @@ pub fn sheets(
         limits,
         |_, _| Ok(()),
         |ws, row, w| {
-            let check = REGISTRY[i % checks].meta;
+            let check = (REGISTRY[i % checks].meta, titles[i % checks].as_str());
             let block = i / checks;
             i += 1;
             if block == 0 {
-                let counts = totals.get(check.id).copied().unwrap_or_default();
-                let ex = excepted.get(check.id).copied().unwrap_or(0);
+                let counts = totals.get(check.0.id).copied().unwrap_or_default();
+                let ex = excepted.get(check.0.id).copied().unwrap_or(0);
                 Ok(put(ws, row, ALL_ACCOUNTS, check, &counts, ex, w)?)
             } else {
                 let account = &record.accounts[block - 1];
-                let counts = account.counts.get(check.id).copied().unwrap_or_default();
-                let ex = account.excepted.get(check.id).copied().unwrap_or(0);
+                let counts = account.counts.get(check.0.id).copied().unwrap_or_default();
+                let ex = account.excepted.get(check.0.id).copied().unwrap_or(0);
                 Ok(put(ws, row, &account.account_id, check, &counts, ex, w)?)
             }
         },
