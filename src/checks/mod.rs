@@ -9,6 +9,8 @@ pub mod no_full_admin_policies;
 pub mod no_user_attached_policies;
 pub mod password_policy;
 pub mod policy_sources;
+pub mod privilege;
+pub mod privileged_user_mfa;
 pub mod root_access_keys;
 pub mod root_mfa;
 pub mod single_active_access_key;
@@ -252,6 +254,10 @@ pub const REGISTRY: &[Check] = &[
     Check {
         meta: &password_policy::META,
         run: password_policy::run,
+    },
+    Check {
+        meta: &privileged_user_mfa::META,
+        run: privileged_user_mfa::run,
     },
 ];
 

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::model::iam::{Attachment, InlinePolicy, ManagedPolicy, is_aws_managed_arn};
 use crate::model::{Account, ExportKind};
-use crate::policy::{ActionSpec, Policy, Statement, is_all_actions_pattern};
+use crate::policy::{Policy, Statement};
 use crate::primitives::source::SourceRef;
 
 /// Metadata.
@@ -172,11 +172,7 @@ fn full_admin_statements(document: &Policy) -> Vec<&Statement> {
     document
         .statements
         .iter()
-        .filter(|s| {
-            s.is_allow()
-                && matches!(&s.actions, ActionSpec::Action(p) if p.iter().any(|a| is_all_actions_pattern(a)))
-                && s.resources.is_all()
-        })
+        .filter(|s| super::privilege::allows_all_on_all(s))
         .collect()
 }
 
