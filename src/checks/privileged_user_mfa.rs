@@ -142,32 +142,29 @@ fn judge(account: &Account, a: &Assessment, entry: Option<&CredentialEntry>) -> 
         .map(|k| k.credential_name())
         .collect();
     let cannot_sign_in = f.password_enabled != Flag::True && keys.is_empty();
-    let (status, mut reason) = if f.mfa_active {
-        (
+    // A user who cannot sign in passes before any missing-document rule applies.
+    let (status, mut reason) = match a.privilege {
+        Privilege::Full if f.mfa_active => (
             Status::Pass,
             format!("MFA device active; {}", privileges(a)),
-        )
-    } else if cannot_sign_in {
-        (
+        ),
+        _ if cannot_sign_in => (
             Status::Pass,
             format!(
                 "cannot sign in: no password, no active key; {}",
                 privileges(a)
             ),
-        )
-    } else {
-        match a.privilege {
-            Privilege::BoundaryMissing => (
-                Status::NotDeterminable,
-                format!(
-                    "no MFA device, but the permissions boundary might cap the user ({}); {}",
-                    a.boundary,
-                    privileges(a)
-                ),
+        ),
+        Privilege::BoundaryMissing => (
+            Status::NotDeterminable,
+            format!(
+                "the permissions boundary might cap the user ({}); {}",
+                a.boundary,
+                privileges(a)
             ),
-            Privilege::Unknown => (Status::NotDeterminable, privileges(a)),
-            _ => (Status::Fail, format!("no MFA device; {}", privileges(a))),
-        }
+        ),
+        Privilege::Unknown => (Status::NotDeterminable, privileges(a)),
+        _ => (Status::Fail, format!("no MFA device; {}", privileges(a))),
     };
     for key in &keys {
         reason.push_str(&format!(
@@ -322,12 +319,16 @@ mod tests {
 
     #[test]
     fn missing_boundary_document_of_an_admin_is_not_determinable() {
-        let mut u = admin("ben", 0);
-        u.boundary = Some(format!("arn:aws:iam::{ACCOUNT}:policy/Gone"));
-        let acct = with_authorization(with_users(account(), vec![console("ben", false)]), vec![u]);
-        let out = run(run_fn(), &acct);
-        assert_eq!(out[0].status, Status::NotDeterminable);
-        assert!(out[0].reason.contains("might cap"), "{}", out[0].reason);
+        // With or without MFA: the boundary might cap the user, so the population is unknown.
+        for mfa in [false, true] {
+            let mut u = admin("ben", 0);
+            u.boundary = Some(format!("arn:aws:iam::{ACCOUNT}:policy/Gone"));
+            let acct =
+                with_authorization(with_users(account(), vec![console("ben", mfa)]), vec![u]);
+            let out = run(run_fn(), &acct);
+            assert_eq!(out[0].status, Status::NotDeterminable);
+            assert!(out[0].reason.contains("might cap"), "{}", out[0].reason);
+        }
     }
 
     #[test]
