@@ -59,8 +59,7 @@ pub fn rows(account: &Account, auth: &Authorization, out: &mut Vec<Row>) {
         ];
         cells.extend(match a.kind {
             PrincipalKind::User => user_cells(account, &a),
-            PrincipalKind::Group => vec![Cell::Empty; 5],
-            PrincipalKind::Role => vec![Cell::Empty; 5],
+            PrincipalKind::Group | PrincipalKind::Role => vec![Cell::Empty; 5],
         });
         cells.extend(match a.kind {
             PrincipalKind::Role => match auth.roles.iter().find(|r| r.source == a.source) {
