@@ -219,3 +219,73 @@ fn cover_drops_the_hardware_vs_virtual_limit_when_every_account_has_a_device_lis
             .any(|c| c == "30 days: root used fewer days than this before the as-of fails")
     );
 }
+
+/// The rows of samples/README.md's "Privileged access sheet" table: (account ID, type, ARN
+/// suffix, privileges).
+fn privileged_expectations() -> Vec<(String, String, String, String)> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/README.md")).unwrap();
+    let section = readme
+        .split("\n## Privileged access sheet\n")
+        .nth(1)
+        .expect("a Privileged access sheet section");
+    let section = section.split("\n## ").next().unwrap_or_default();
+    let accounts = [
+        ("A", "111111111111"),
+        ("B", "222222222222"),
+        ("C", "333333333333"),
+    ];
+    section
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let account = accounts.iter().find(|(k, _)| cells.get(1) == Some(k))?.1;
+            Some((
+                account.to_string(),
+                cells[2].to_string(),
+                cells[3].to_string(),
+                cells[4].to_string(),
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn privileged_access_sheet_matches_the_readme() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2025-Q2");
+    let run = audit(&[&samples], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = sheet(&run.workbook, "Privileged access");
+    let header = &rows[0];
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let expected = privileged_expectations();
+    assert_eq!(expected.len(), 7, "{expected:?}");
+    assert_eq!(rows.len() - 1, expected.len(), "{rows:#?}");
+    for (row, (account, kind, arn, privileges)) in rows[1..].iter().zip(&expected) {
+        assert_eq!(&row[col("Account")], account);
+        assert_eq!(&row[col("Type")], kind);
+        assert!(
+            row[col("ARN")].ends_with(&format!(":{arn}")),
+            "{} is not {arn}",
+            row[col("ARN")]
+        );
+        assert_eq!(&row[col("Privileges")], privileges);
+    }
+    let dave = &rows[4];
+    assert_eq!(
+        dave[col("Permissions boundary")],
+        "arn:aws:iam::111111111111:policy/ci-boundary: does not allow * on *, caps"
+    );
+    let ops = &rows[7];
+    assert_eq!(
+        ops[col("Who may assume (trusted principals)")],
+        "AWS: arn:aws:iam::111111111111:root"
+    );
+    assert_eq!(ops[col("MFA required to assume")], "false");
+    assert_eq!(ops[col("Role last used (UTC)")], "no recorded use");
+}

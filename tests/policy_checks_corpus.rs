@@ -232,3 +232,50 @@ fn fixinventory_boundary_arn_that_does_not_parse_is_missing() {
         "{test_user}"
     );
 }
+
+#[test]
+fn cloudsplaining_administrators_are_listed_with_how_they_hold_it() {
+    let Some(root) = corpus_dir() else { return };
+    let file =
+        root.join("authorization-details/salesforce__cloudsplaining__example-authz-details.json");
+    let run = audit(&[&file], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // No credential report: one account row, naming what is missing.
+    let rows: Vec<_> = run
+        .results
+        .iter()
+        .filter(|r| r["check_id"] == "privileged-user-mfa")
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0]["status"], "NOT_DETERMINABLE");
+    assert!(
+        rows[0]["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("credential report"),
+        "{}",
+        rows[0]
+    );
+    let sheet = common::sheet(&run.workbook, "Privileged access");
+    let col = |name: &str| sheet[0].iter().position(|h| h == name).unwrap();
+    let listed: Vec<(String, String)> = sheet[1..]
+        .iter()
+        .map(|r| (r[col("ARN")].clone(), r[col("How granted")].clone()))
+        .collect();
+    let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+    let arn = |res: &str| format!("arn:aws:iam::012345678901:{res}");
+    assert_eq!(
+        listed,
+        [
+            (arn("group/admin"), admin.to_string()),
+            (
+                arn("user/obama"),
+                format!("{admin}\n{admin} via group admin")
+            ),
+            (
+                arn("user/userwithlotsofpermissions"),
+                format!("{admin} via group admin")
+            ),
+        ]
+    );
+}

@@ -133,6 +133,7 @@ fn sheets_continue_past_the_row_limit_and_switch_to_autofilter() {
             "Users 2",
             "Users 3",
             "Roles",
+            "Privileged access",
             "MFA policies",
             "Inputs",
         ]

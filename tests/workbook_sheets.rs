@@ -8,12 +8,13 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use std::collections::BTreeMap;
 use workbook_support::*;
 
-const DATA_SHEETS: [&str; 8] = [
+const DATA_SHEETS: [&str; 9] = [
     "Summary",
     "Findings",
     "Results",
     "Users",
     "Roles",
+    "Privileged access",
     "MFA policies",
     "Inputs",
     "Checks",
@@ -235,6 +236,79 @@ fn roles_carry_a_trust_summary() {
     assert_eq!(ec2[col(&roles, "MFA condition")], "false");
     let okta = find("OktaAdmins");
     assert!(okta[col(&roles, "Trusted principals (Allow)")].starts_with("Federated: "));
+}
+
+#[test]
+fn privileged_access_lists_who_holds_full_admin_and_how() {
+    let (xlsx, _) = acme();
+    let range = sheet(xlsx, "Privileged access");
+    let c = |name: &str| col(&range, name);
+    let rows: Vec<&[Data]> = range.rows().skip(1).collect();
+    let text = |row: &[Data], name: &str| cell_text(&row[c(name)]);
+    // 111122223333: group Admins and the four users holding AdministratorAccess, sorted by
+    // type then ARN; 444455556666 has no authorization export.
+    let listed: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (text(r, "Type"), text(r, "ARN")))
+        .collect();
+    let arn = |res: &str| format!("arn:aws:iam::111122223333:{res}");
+    assert_eq!(
+        listed,
+        [
+            ("group".to_string(), arn("group/Admins")),
+            (
+                "user".to_string(),
+                arn("user/=HYPERLINK(\"http://x\",\"y\")")
+            ),
+            ("user".to_string(), arn("user/alice")),
+            ("user".to_string(), arn("user/bob")),
+            ("user".to_string(), arn("user/erin")),
+        ]
+    );
+    assert!(rows.iter().all(|r| text(r, "Account") == "111122223333"));
+    assert!(
+        rows.iter()
+            .all(|r| text(r, "Privileges") == "full administrative")
+    );
+    let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+    assert_eq!(text(rows[0], "How granted"), admin);
+    assert_eq!(text(rows[0], "Console password"), "");
+    assert_eq!(text(rows[1], "How granted"), admin);
+    assert_eq!(
+        text(rows[1], "Source location"),
+        "/UserDetailList/2",
+        "the entity's entry"
+    );
+
+    let alice = rows[2];
+    assert_eq!(
+        text(alice, "How granted"),
+        format!("{admin} via group Admins")
+    );
+    assert_eq!(text(alice, "Permissions boundary"), "none");
+    assert_eq!(alice[c("Console password")], Data::Bool(true));
+    assert_eq!(alice[c("MFA active")], Data::Bool(false));
+    assert_eq!(text(alice, "Active access keys"), "access_key_1");
+    assert!(matches!(
+        alice[c("Password last used (UTC)")],
+        Data::DateTime(_)
+    ));
+    assert!(matches!(
+        alice[c("Access key last used (UTC)")],
+        Data::DateTime(_)
+    ));
+    assert_eq!(text(alice, "Who may assume (trusted principals)"), "");
+
+    let bob = rows[3];
+    assert_eq!(bob[c("MFA active")], Data::Bool(true));
+    assert_eq!(text(bob, "Active access keys"), "none");
+    assert_eq!(text(bob, "Access key last used (UTC)"), "no active key");
+    let erin = rows[4];
+    assert!(
+        text(erin, "Console password").starts_with("conflicting rows in the credential report"),
+        "{}",
+        text(erin, "Console password")
+    );
 }
 
 #[test]

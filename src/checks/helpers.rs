@@ -4,6 +4,7 @@
 //! [`policy_sources`] serves the policy checks.
 
 pub mod policy_sources;
+pub mod privilege;
 
 use super::{CheckMeta, CheckResult, Status, Thresholds};
 use crate::model::credential::CredentialFields;

@@ -134,6 +134,7 @@ registry! {
     password_policy,
     support_role,
     cloudshell_full_access,
+    privileged_user_mfa,
 }
 
 /// The check with this ID.

@@ -15,8 +15,8 @@ use super::helpers::policy_sources::{
 use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
 use super::helpers::{result, require};
 use crate::model::iam::{Attachment, InlinePolicy, ManagedPolicy, is_aws_managed_arn};
-use crate::model::{Account, ExportKind, Authorization};
-use crate::policy::{ActionSpec, Policy, Statement, is_all_actions_pattern};
+use crate::model::{Account, Authorization, ExportKind};
+use crate::policy::{Policy, Statement};
 use crate::primitives::source::SourceRef;
 
 /// Metadata.
@@ -167,11 +167,7 @@ fn full_admin_statements(document: &Policy) -> Vec<&Statement> {
     document
         .statements
         .iter()
-        .filter(|s| {
-            s.is_allow()
-                && matches!(&s.actions, ActionSpec::Action(p) if p.iter().any(|a| is_all_actions_pattern(a)))
-                && s.resources.is_all()
-        })
+        .filter(|s| super::helpers::privilege::allows_all_on_all(s))
         .collect()
 }
 

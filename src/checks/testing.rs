@@ -240,6 +240,7 @@ pub fn role(index: usize, name: &str, attached: &[&str]) -> Role {
         inline_policies: Vec::new(),
         attached: attached.iter().map(|a| attachment(a)).collect(),
         boundary: None,
+        last_used: None,
         source: authorization_file().at(format!("/RoleDetailList/{index}")),
     }
 }

@@ -3,7 +3,8 @@
 
 use super::{AccountCollector, AccountKey};
 use crate::model::iam::{
-    Attachment, Authorization, Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User,
+    Attachment, Authorization, Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role,
+    RoleLastUsed, User,
 };
 use crate::primitives::error::InputError;
 use crate::primitives::source::{FileRef, pointer_push};
@@ -228,6 +229,24 @@ impl Converter<'_> {
             None | Some(serde_json::Value::Null) => None,
             Some(v) => Some(self.document(v, &format!("{base}/AssumeRolePolicyDocument"))?),
         };
+        let last_used = match r.role_last_used {
+            None => None,
+            Some(used) => Some(RoleLastUsed {
+                date: match used.last_used_date {
+                    None => None,
+                    Some(text) => {
+                        Some(crate::primitives::timestamp::parse(&text).ok_or_else(|| {
+                            InputError::at(
+                                &self.file.file,
+                                format!("{base}/RoleLastUsed/LastUsedDate"),
+                                format!("expected a timestamp, found {text:?}"),
+                            )
+                        })?)
+                    }
+                },
+                region: used.region,
+            }),
+        };
         Ok(Role {
             name: r.role_name,
             arn: r.arn,
@@ -238,6 +257,7 @@ impl Converter<'_> {
             boundary: r
                 .permissions_boundary
                 .and_then(|b| b.permissions_boundary_arn),
+            last_used,
             source: self.file.at(base),
         })
     }
@@ -385,6 +405,14 @@ struct RawRole {
     #[serde(default, deserialize_with = "nullable")]
     attached_managed_policies: Vec<RawAttachment>,
     permissions_boundary: Option<RawBoundary>,
+    role_last_used: Option<RawRoleLastUsed>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RawRoleLastUsed {
+    last_used_date: Option<String>,
+    region: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -442,5 +470,37 @@ mod tests {
             "{}",
             error_location(text)
         );
+    }
+
+    #[test]
+    fn role_last_used_is_read_and_an_empty_object_is_no_recorded_use() {
+        let file = FileRef {
+            file: "a.json".into(),
+            sha256: "x".into(),
+        };
+        let text = r#"{"RoleDetailList": [
+            {"RoleName": "a", "Arn": "arn:aws:iam::111111111111:role/a",
+             "RoleLastUsed": {"LastUsedDate": "2025-06-12T09:41:00+00:00", "Region": "us-east-1"}},
+            {"RoleName": "b", "Arn": "arn:aws:iam::111111111111:role/b", "RoleLastUsed": {}},
+            {"RoleName": "c", "Arn": "arn:aws:iam::111111111111:role/c"}]}"#;
+        let roles = parse(text, &file).unwrap().authorization.roles;
+        let a = roles[0].last_used.as_ref().unwrap();
+        assert_eq!(
+            a.date,
+            crate::primitives::timestamp::parse("2025-06-12T09:41:00Z")
+        );
+        assert_eq!(a.region.as_deref(), Some("us-east-1"));
+        assert_eq!(
+            roles[1].last_used,
+            Some(RoleLastUsed {
+                date: None,
+                region: None
+            })
+        );
+        assert_eq!(roles[2].last_used, None);
+        let bad = r#"{"RoleDetailList": [{"RoleName": "a", "Arn": "arn:aws:iam::111111111111:role/a",
+            "RoleLastUsed": {"LastUsedDate": "yesterday"}}]}"#;
+        let err = parse(bad, &file).unwrap_err();
+        assert_eq!(err.location, "/RoleDetailList/0/RoleLastUsed/LastUsedDate");
     }
 }

@@ -78,8 +78,19 @@ pub struct Role {
     pub attached: Vec<Attachment>,
     /// `PermissionsBoundary.PermissionsBoundaryArn`.
     pub boundary: Option<String>,
+    /// `RoleLastUsed`; `None` when the export has no such key.
+    pub last_used: Option<RoleLastUsed>,
     /// `/RoleDetailList/N`.
     pub source: SourceRef,
+}
+
+/// A role's `RoleLastUsed`: an empty object means no recorded use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleLastUsed {
+    /// `LastUsedDate`.
+    pub date: Option<time::OffsetDateTime>,
+    /// `Region`.
+    pub region: Option<String>,
 }
 
 /// One version of a managed policy (`PolicyVersionList[]`).

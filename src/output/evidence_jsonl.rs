@@ -1,5 +1,5 @@
-//! The evidence sidecar `<RESULTS>.evidence.jsonl`: the rows of the Users, Roles and MFA
-//! policies sheets, one JSON object per line (`{"account_id", "sheet", "row"}`) in account
+//! The evidence sidecar `<RESULTS>.evidence.jsonl`: the rows of the Users, Roles, Privileged
+//! access and MFA policies sheets, one JSON object per line (`{"account_id", "sheet", "row"}`) in account
 //! order, so `report --from-results` can rebuild the evidence sheets of merged runs.
 
 use crate::output::evidence_rows::{AccountEvidence, EvidenceSheet, Row};
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 pub struct EvidenceLine<'a> {
     /// The account the row belongs to.
     pub account_id: Cow<'a, str>,
-    /// `users`, `roles` or `mfa_policies`.
+    /// `users`, `roles`, `privileged_access` or `mfa_policies`.
     pub sheet: Cow<'a, str>,
     /// The row's cells.
     pub row: Cow<'a, Row>,
@@ -31,6 +31,7 @@ pub fn sheet_key(sheet: EvidenceSheet) -> &'static str {
     match sheet {
         EvidenceSheet::Users => "users",
         EvidenceSheet::Roles => "roles",
+        EvidenceSheet::PrivilegedAccess => "privileged_access",
         EvidenceSheet::MfaPolicies => "mfa_policies",
     }
 }

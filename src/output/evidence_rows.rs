@@ -1,5 +1,6 @@
 //! The normalized evidence behind the workbook's evidence sheets: one row per credential
-//! report row (Users), per role with a trust summary (Roles), and per MFA-related policy and
+//! report row (Users), per role with a trust summary (Roles), per principal holding a grant of
+//! `*` on `*` (Privileged access, see [`privileged_access`]), and per MFA-related policy and
 //! place it is attached (MFA policies).
 //!
 //! Rows are built per account on the worker thread, right after the checks, from the typed
@@ -15,6 +16,8 @@ use crate::model::{Account, CredentialRow, Dated, Flag};
 use crate::policy::{ActionSpec, Policy, PrincipalSpec, Statement};
 use crate::primitives::source::SourceRef;
 use serde::{Deserialize, Serialize};
+
+pub mod privileged_access;
 
 /// One cell of an evidence row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +44,8 @@ pub enum EvidenceSheet {
     Users,
     /// Roles with a trust summary.
     Roles,
+    /// Users, groups and roles holding a grant of `*` on `*`.
+    PrivilegedAccess,
     /// Policies that mention an MFA condition key, and where each is attached.
     MfaPolicies,
 }
@@ -106,9 +111,10 @@ pub const MFA_POLICY_HEADERS: [&str; 14] = [
 
 impl EvidenceSheet {
     /// Every evidence sheet, in workbook order.
-    pub const ALL: [EvidenceSheet; 3] = [
+    pub const ALL: [EvidenceSheet; 4] = [
         EvidenceSheet::Users,
         EvidenceSheet::Roles,
+        EvidenceSheet::PrivilegedAccess,
         EvidenceSheet::MfaPolicies,
     ];
 
@@ -117,6 +123,7 @@ impl EvidenceSheet {
         match self {
             EvidenceSheet::Users => "Users",
             EvidenceSheet::Roles => "Roles",
+            EvidenceSheet::PrivilegedAccess => "Privileged access",
             EvidenceSheet::MfaPolicies => "MFA policies",
         }
     }
@@ -126,6 +133,7 @@ impl EvidenceSheet {
         match self {
             EvidenceSheet::Users => &USER_HEADERS,
             EvidenceSheet::Roles => &ROLE_HEADERS,
+            EvidenceSheet::PrivilegedAccess => &privileged_access::HEADERS,
             EvidenceSheet::MfaPolicies => &MFA_POLICY_HEADERS,
         }
     }
@@ -135,6 +143,7 @@ impl EvidenceSheet {
         match self {
             EvidenceSheet::Users => &[14],
             EvidenceSheet::Roles => &[4, 5, 6],
+            EvidenceSheet::PrivilegedAccess => &privileged_access::WRAP,
             EvidenceSheet::MfaPolicies => &[8, 9],
         }
     }
@@ -144,7 +153,8 @@ impl EvidenceSheet {
         match self {
             EvidenceSheet::Users => 0,
             EvidenceSheet::Roles => 1,
-            EvidenceSheet::MfaPolicies => 2,
+            EvidenceSheet::PrivilegedAccess => 2,
+            EvidenceSheet::MfaPolicies => 3,
         }
     }
 }
@@ -156,6 +166,8 @@ pub struct AccountEvidence {
     pub users: Vec<Row>,
     /// Roles sheet rows.
     pub roles: Vec<Row>,
+    /// Privileged access sheet rows.
+    pub privileged_access: Vec<Row>,
     /// MFA policies sheet rows.
     pub mfa_policies: Vec<Row>,
 }
@@ -166,6 +178,7 @@ impl AccountEvidence {
         match sheet {
             EvidenceSheet::Users => &self.users,
             EvidenceSheet::Roles => &self.roles,
+            EvidenceSheet::PrivilegedAccess => &self.privileged_access,
             EvidenceSheet::MfaPolicies => &self.mfa_policies,
         }
     }
@@ -177,6 +190,7 @@ pub fn collect(account: &Account) -> AccountEvidence {
     user_rows(account, &mut ev.users);
     if let Some(auth) = &account.authorization {
         role_rows(account, auth, &mut ev.roles);
+        privileged_access::rows(account, auth, &mut ev.privileged_access);
         mfa_policy_rows(account, auth, &mut ev.mfa_policies);
     }
     ev

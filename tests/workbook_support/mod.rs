@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The sheets of a fixture workbook, in order.
-pub const SHEETS: [&str; 9] = [
+pub const SHEETS: [&str; 10] = [
     "Cover",
     "Summary",
     "Findings",
     "Results",
     "Users",
     "Roles",
+    "Privileged access",
     "MFA policies",
     "Inputs",
     "Checks",

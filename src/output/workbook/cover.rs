@@ -18,7 +18,7 @@ pub const LIMITS: [&str; 5] = [
 ];
 
 /// The sheets of the workbook and what each holds, for the cover's guide.
-pub const GUIDE: [(&str, &str); 9] = [
+pub const GUIDE: [(&str, &str); 10] = [
     (
         "Summary",
         "per check and per account: tested, pass, fail, partial, manual, not determinable, excepted; chart per check",
@@ -36,6 +36,11 @@ pub const GUIDE: [(&str, &str); 9] = [
         "every credential report row, with dates as dates and sentinels spelled out",
     ),
     ("Roles", "every role with a summary of its trust policy"),
+    (
+        "Privileged access",
+        "every user, group and role with full administrative privileges or capped by a permissions boundary: \
+         how granted, sign-in (users), who may assume (roles)",
+    ),
     (
         "MFA policies",
         "every policy that mentions an MFA condition key, and where it is attached",

@@ -1,4 +1,4 @@
-//! The evidence sheets (Users, Roles, MFA policies): the rows [`crate::output::evidence_rows`] builds per
+//! The evidence sheets (Users, Roles, Privileged access, MFA policies): the rows [`crate::output::evidence_rows`] builds per
 //! account, laid out with their types and streamed as the accounts are done (see
 //! [`super::stream`]).
 
@@ -42,6 +42,14 @@ fn typed_columns(sheet: EvidenceSheet) -> &'static [(u16, Kind)] {
             (8, Kind::Flag),
             (9, Kind::Count),
             (10, Kind::Count),
+        ],
+        EvidenceSheet::PrivilegedAccess => &[
+            (6, Kind::Flag),
+            (7, Kind::Flag),
+            (9, Kind::Date),
+            (10, Kind::Date),
+            (12, Kind::Flag),
+            (13, Kind::Date),
         ],
         EvidenceSheet::MfaPolicies => &[],
     }

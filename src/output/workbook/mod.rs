@@ -1,8 +1,9 @@
 //! The workbook: an auditor's workpaper.
 //!
-//! Sheets, in order: Cover, Summary, Findings, Results, Users, Roles, MFA policies, Inputs,
-//! Checks. Every data sheet is written in constant memory (a table, or an autofilter above
-//! [`Limits::table_rows`] rows), continuing on "NAME 2", ... past [`Limits::max_rows`].
+//! Sheets, in order: Cover, Summary, Findings, Results, Users, Roles, Privileged access, MFA
+//! policies, Inputs, Checks. Every data sheet is written in constant memory (a table, or an
+//! autofilter above [`Limits::table_rows`] rows), continuing on "NAME 2", ... past
+//! [`Limits::max_rows`].
 //! [`WorkbookWriter`] takes the results and evidence rows while the run produces them: the
 //! Results and evidence sheets are streamed (see [`stream`]), non-PASS results are kept per
 //! severity for the Findings sheet, and the sheets that need the whole run (cover, summary,
