@@ -1,8 +1,7 @@
 //! The bad-input catalogue: each case named after itself, asserting the exit code, the message
 //! (file, position, what was expected), the outputs, and that nothing panicked.
 
-mod common;
-use common::{audit, fixture};
+use crate::common::{Run, audit, fixture};
 use std::path::Path;
 
 /// A folder holding one good credential report and the bad file `name` with `bytes`.
@@ -18,7 +17,7 @@ fn folder_with(name: &str, bytes: &[u8]) -> tempfile::TempDir {
 }
 
 /// The run fails with exit 1, no outputs, and stderr naming the file and each fragment.
-fn fails(dir: &Path, fragments: &[&str]) -> common::Run {
+fn fails(dir: &Path, fragments: &[&str]) -> Run {
     let run = audit(&[dir], &[]);
     assert_eq!(run.code, 1, "expected exit 1: {}", run.stderr);
     for f in fragments {
@@ -33,7 +32,7 @@ fn fails(dir: &Path, fragments: &[&str]) -> common::Run {
 }
 
 /// The run succeeds and stderr says the file was skipped for the reason.
-fn skipped(dir: &Path, name: &str, reason: &str) -> common::Run {
+fn skipped(dir: &Path, name: &str, reason: &str) -> Run {
     let run = audit(&[dir], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let line = format!("skipped {name}: {reason}");

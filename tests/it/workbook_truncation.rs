@@ -1,8 +1,6 @@
 //! Text longer than Excel's cell limit is cut with the marker; the results file keeps it.
 
-mod workbook_support;
-
-use workbook_support::*;
+use crate::workbook_support::*;
 
 const MARKER_TAIL: &str = " characters; full text in the results file]";
 

@@ -2,8 +2,7 @@
 //! `fixtures/policy_checks/cross_account_role_mfa/decisions.json` (each role is named after the
 //! decision it exercises; 999988887777 is a third party, 111122223333 a sibling account).
 
-mod common;
-use common::{Run, audit, fixture};
+use crate::common::{Run, audit, fixture};
 use std::path::PathBuf;
 
 const CHECK: &str = "cross-account-role-mfa";

@@ -1,7 +1,6 @@
 //! `iam-evidence verify`: a reviewer re-performs a workpaper from its inputs.
 
-mod common;
-use common::{fixture, raw};
+use crate::common::{fixture, raw};
 use std::path::Path;
 
 fn audit_into(dir: &Path, extra: &[&str]) -> std::path::PathBuf {

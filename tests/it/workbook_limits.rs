@@ -2,8 +2,7 @@
 //! ... with every row kept in order, and sheets above the table limit get an autofilter with a
 //! styled, frozen header instead of a table.
 
-mod workbook_support;
-
+use crate::workbook_support::*;
 use iam_evidence::checks::Thresholds;
 use iam_evidence::output::evidence_rows::{AccountEvidence, Cell, USER_HEADERS};
 use iam_evidence::output::meta::{AccountRecord, RunOptions, RunRecord};
@@ -11,7 +10,6 @@ use iam_evidence::output::workbook::{Limits, WorkbookWriter, parse_line};
 use iam_evidence::primitives::asof::AsOfRule;
 use std::collections::BTreeMap;
 use std::io::Write;
-use workbook_support::*;
 
 const RESULTS: usize = 10;
 const USERS: usize = 7;

@@ -1,8 +1,6 @@
 //! Same inputs and options give the same workbook, byte for byte.
 
-mod workbook_support;
-
-use workbook_support::*;
+use crate::workbook_support::*;
 
 #[test]
 fn two_runs_write_identical_bytes() {

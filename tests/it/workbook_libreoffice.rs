@@ -1,10 +1,8 @@
 //! A second consumer opens the workbook: LibreOffice converts it headless, or the test says
 //! why it was skipped.
 
-mod workbook_support;
-
+use crate::workbook_support::*;
 use std::process::Command;
-use workbook_support::*;
 
 fn soffice() -> Option<String> {
     ["soffice", "libreoffice"].into_iter().find_map(|name| {

@@ -1,7 +1,6 @@
 //! `console-user-mfa` and `root-mfa`: PASS, FAIL and each edge case in SPEC.
 
-mod common;
-use common::{audit, fixture};
+use crate::common::{audit, fixture};
 
 const ALICE: &str = "arn:aws:iam::123456789012:user/alice";
 const BOB: &str = "arn:aws:iam::123456789012:user/ops/bob";

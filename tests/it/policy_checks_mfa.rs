@@ -2,8 +2,7 @@
 //! `fixtures/policy_checks/mfa_enforced_by_policy/decisions.json` (each user is named after the
 //! decision it exercises), run through the real binary with its credential report.
 
-mod common;
-use common::{Run, audit, fixture};
+use crate::common::{Run, audit, fixture};
 
 const CHECK: &str = "mfa-enforced-by-policy";
 

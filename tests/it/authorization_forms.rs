@@ -1,7 +1,6 @@
 //! Authorization details in every shape: document forms, pages, account identity from ARNs.
 
-mod common;
-use common::{audit, fixture};
+use crate::common::{audit, fixture};
 use iam_evidence::input::authorization;
 use iam_evidence::primitives::source::FileRef;
 

@@ -2,11 +2,9 @@
 //! summary counts, typed evidence cells, the reviewer drop-down, formula safety, and the
 //! table, freeze and print setup of every data sheet.
 
-mod workbook_support;
-
+use crate::workbook_support::*;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use std::collections::BTreeMap;
-use workbook_support::*;
 
 const DATA_SHEETS: [&str; 8] = [
     "Summary",

@@ -1,8 +1,7 @@
 //! Export archives read as received: .zip and .tar.gz, source references into the archive,
 //! and unsafe entries (path traversal, decompression bombs) refused with a clear error.
 
-mod common;
-use common::audit;
+use crate::common::{Run, audit};
 use std::io::Write;
 use std::path::Path;
 
@@ -58,7 +57,7 @@ fn write_tar_gz(path: &Path, files: &[(String, Vec<u8>)]) {
     tar.into_inner().unwrap().finish().unwrap();
 }
 
-fn verdicts_without_sources(run: &common::Run) -> Vec<(String, String, String, String, String)> {
+fn verdicts_without_sources(run: &Run) -> Vec<(String, String, String, String, String)> {
     run.results
         .iter()
         .map(|r| {

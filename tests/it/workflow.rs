@@ -3,8 +3,7 @@
 //! `samples/exceptions.csv`. The expected changes and exception standings are the ones
 //! samples/README.md describes; bad exception files are refused naming the line and column.
 
-mod common;
-use common::{Run, audit, fixture, sheet, sheet_names};
+use crate::common::{Run, audit, fixture, sheet, sheet_names};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 

@@ -1,8 +1,7 @@
 //! End to end on `samples/2025-Q2/`: the built binary's results match the expectations written
 //! in samples/README.md, and the workbook read back with calamine holds the same results.
 
-mod common;
-use common::{audit, sheet, sheet_names};
+use crate::common::{audit, sheet, sheet_names};
 use std::path::Path;
 
 /// One expected row of samples/README.md: (account, check, item, credential, status).

@@ -3,8 +3,7 @@
 //! and the verdicts an auditor would expect on the documents whose intent is known. Skipped,
 //! with the reason printed, when the corpus is absent.
 
-mod common;
-use common::{Run, audit};
+use crate::common::{Run, audit};
 use std::path::{Path, PathBuf};
 
 const CHECKS: [&str; 3] = [

@@ -1,7 +1,6 @@
 //! `iam-evidence report --from-results`: one workbook from the results of separate runs.
 
-mod common;
-use common::{raw, sheet};
+use crate::common::{raw, sheet};
 use std::path::{Path, PathBuf};
 
 fn samples() -> PathBuf {

@@ -1,8 +1,7 @@
 //! The public corpus in ../shared/corpus: every export in it is read, and what is not an
 //! export is skipped with a clear message. Skipped with a printed reason when absent.
 
-mod common;
-use common::{audit, corpus};
+use crate::common::{audit, corpus};
 use std::path::{Path, PathBuf};
 
 fn files(dir: &Path) -> Vec<PathBuf> {

@@ -1,8 +1,7 @@
 //! Every form a credential report arrives in reads to the same results, with the location
 //! form its format calls for.
 
-mod common;
-use common::{audit, fixture};
+use crate::common::{Run, audit, fixture};
 
 const ALICE: &str = "arn:aws:iam::123456789012:user/alice";
 const BOB: &str = "arn:aws:iam::123456789012:user/ops/bob";
@@ -14,7 +13,7 @@ fn baseline() -> Vec<(String, String, String, String)> {
     run.verdicts()
 }
 
-fn same_as_plain(name: &str) -> common::Run {
+fn same_as_plain(name: &str) -> Run {
     let run = audit(&[&fixture(&format!("reports/{name}"))], &[]);
     assert_eq!(run.code, 0, "{name}: {}", run.stderr);
     assert_eq!(

@@ -2,8 +2,7 @@
 //! `fixtures/policy_checks/no_full_admin_policies/decisions.json` are named after the SPEC
 //! decision they exercise.
 
-mod common;
-use common::{Run, audit, fixture};
+use crate::common::{Run, audit, fixture};
 
 const CHECK: &str = "no-full-admin-policies";
 

@@ -1,6 +1,5 @@
 //! Helpers for the workbook tests: run the real binary on fixtures, read the workbook back
 //! with calamine, and read its XML parts with zip.
-#![allow(dead_code)]
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
 use std::io::Read;
@@ -56,19 +55,10 @@ pub fn audit(input: &Path, dir: &Path) -> (PathBuf, PathBuf) {
     (xlsx, jsonl)
 }
 
-/// The fixture accounts' workbook and results, built once per test binary.
+/// The fixture accounts' workbook and results, built once per test run.
 pub fn acme() -> &'static (PathBuf, PathBuf) {
     static RUN: std::sync::OnceLock<(PathBuf, PathBuf)> = std::sync::OnceLock::new();
-    RUN.get_or_init(|| {
-        let dir = scratch(&format!(
-            "workbook-acme-{}",
-            std::env::current_exe()
-                .ok()
-                .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-                .unwrap_or_default()
-        ));
-        audit(&fixtures().join("acme"), &dir)
-    })
+    RUN.get_or_init(|| audit(&fixtures().join("acme"), &scratch("workbook-acme")))
 }
 
 /// Sheet names, in order.

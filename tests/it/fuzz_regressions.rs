@@ -2,7 +2,7 @@
 //! entry points (the fuzz targets' own bodies, `fuzz/harness.rs`): each must return, with the
 //! input accepted or refused by a clean error that names the file. See docs/development.md.
 
-#[path = "../fuzz/harness.rs"]
+#[path = "../../fuzz/harness.rs"]
 mod harness;
 
 use std::path::{Path, PathBuf};

@@ -1,8 +1,7 @@
 //! The policies of the three seed documents (`shared/seeds/`), copied verbatim into
 //! `fixtures/policy_checks/seeds/`, give the verdicts the documents intend.
 
-mod common;
-use common::{audit, fixture};
+use crate::common::{audit, fixture};
 
 fn run_one(file: &str, check: &str, resource: &str) -> serde_json::Value {
     let run = audit(

@@ -1,7 +1,6 @@
 //! The command-line contract: exit codes, usage errors, atomic outputs, the catalogue.
 
-mod common;
-use common::{audit, fixture, raw};
+use crate::common::{audit, fixture, raw};
 
 #[test]
 fn usage_errors_exit_2() {
