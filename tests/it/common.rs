@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: run the real binary, read its outputs back.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -15,10 +16,42 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-/// The shared corpus, when present beside the repository.
+/// Whether this is a CI run (`CI=true`): CI has everything the tests need, so a test that
+/// cannot run there fails instead of skipping.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// Says loudly that the calling test did not test anything and why; the caller then returns.
+/// The line goes straight to stderr, past the test harness's output capture, so it shows in a
+/// passing run too. Under `CI=true` it panics instead: there a skip would hide a gap.
+pub fn skip(because: &str) {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("an unnamed test")
+        .to_string();
+    if in_ci() {
+        panic!("{test} cannot run, and CI=true does not allow skipping: {because}");
+    }
+    let _ = writeln!(std::io::stderr(), "skipped: {test} because {because}");
+}
+
+/// The corpus of real third-party exports: `IAM_EVIDENCE_CORPUS`, else `../shared/corpus`
+/// beside the repository. When it is absent, the calling test is skipped loudly (see `skip`)
+/// and gets `None`; under `CI=true` that is a failure.
 pub fn corpus() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    p.is_dir().then_some(p)
+    let dir = match std::env::var_os("IAM_EVIDENCE_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+    };
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    skip(&format!(
+        "the corpus of real exports is not at {} (set IAM_EVIDENCE_CORPUS to its path)",
+        dir.display()
+    ));
+    None
 }
 
 /// One finished run of `audit`.

@@ -15,15 +15,17 @@ fn fixtures(target: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/fuzz")
         .join(target);
-    if !dir.exists() {
-        return Vec::new();
-    }
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.unwrap().path())
         .filter(|p| p.is_file())
         .collect();
     files.sort();
+    assert!(
+        !files.is_empty(),
+        "{} holds no regression input: the {target} replay would test nothing",
+        dir.display()
+    );
     files
 }
 

@@ -3,7 +3,7 @@
 //! and the verdicts an auditor would expect on the documents whose intent is known. Skipped,
 //! with the reason printed, when the corpus is absent.
 
-use crate::common::{Run, audit};
+use crate::common::{Run, audit, corpus};
 use std::path::{Path, PathBuf};
 
 const CHECKS: [&str; 3] = [
@@ -13,22 +13,6 @@ const CHECKS: [&str; 3] = [
 ];
 const STATUSES: [&str; 5] = ["PASS", "FAIL", "PARTIAL", "MANUAL", "NOT_DETERMINABLE"];
 const CLOUDMAPPER: &str = "duo-labs__cloudmapper__iam-get-account-authorization-details.json";
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("IAM_EVIDENCE_CORPUS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")),
-    };
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "skipped: corpus not found at {} (set IAM_EVIDENCE_CORPUS to its path)",
-            dir.display()
-        );
-        None
-    }
-}
 
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -52,7 +36,7 @@ fn policy_results(run: &Run) -> Vec<&serde_json::Value> {
 
 #[test]
 fn every_authorization_export_runs_without_panic_and_results_are_well_formed() {
-    let Some(root) = corpus_dir() else { return };
+    let Some(root) = corpus() else { return };
     let dir = root.join("authorization-details");
     let mut read = 0;
     let mut seen = std::collections::BTreeSet::new();
@@ -98,7 +82,7 @@ fn every_authorization_export_runs_without_panic_and_results_are_well_formed() {
 
 #[test]
 fn cloudmapper_star_trust_fails_and_its_users_have_no_mfa_deny() {
-    let Some(root) = corpus_dir() else { return };
+    let Some(root) = corpus() else { return };
     let run = audit(
         &[&root.join("authorization-details").join(CLOUDMAPPER)],
         &["--quiet"],
@@ -163,7 +147,7 @@ fn cloudmapper_star_trust_fails_and_its_users_have_no_mfa_deny() {
 fn cloudmapper_mfa_not_action_deny_attached_to_a_user_is_partial() {
     // The corpus document verbatim, plus one attachment of its BAD_MFA_POLICY to USER: its
     // Deny exempts `iam:*`, a wildcard beyond MFA self-service.
-    let Some(root) = corpus_dir() else { return };
+    let Some(root) = corpus() else { return };
     let text = std::fs::read_to_string(root.join("authorization-details").join(CLOUDMAPPER))
         .expect("read cloudmapper export");
     let mut doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
@@ -205,7 +189,7 @@ fn cloudmapper_mfa_not_action_deny_attached_to_a_user_is_partial() {
 
 #[test]
 fn fixinventory_boundary_arn_that_does_not_parse_is_missing() {
-    let Some(root) = corpus_dir() else { return };
+    let Some(root) = corpus() else { return };
     let file = root
         .join("authorization-details")
         .join("someengineering__fixinventory__get-account-authorization-details.json");

@@ -6,25 +6,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::common::corpus;
 use iam_evidence::policy::{Context, Policy, parse_export_document, statement_applies};
 use iam_evidence::primitives::source::pointer_push;
 use serde_json::Value;
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("IAM_EVIDENCE_CORPUS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")),
-    };
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "skipped: policy corpus not found at {} (set IAM_EVIDENCE_CORPUS to its path)",
-            dir.display()
-        );
-        None
-    }
-}
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
@@ -106,7 +91,7 @@ fn policy_documents<'a>(value: &'a Value, pointer: &str, out: &mut Vec<(String, 
 
 #[test]
 fn mamip_managed_policies_parse() {
-    let Some(corpus) = corpus_dir() else { return };
+    let Some(corpus) = corpus() else { return };
     let mut outcome = Outcome::default();
     for path in json_files(&corpus.join("policies/zoph-io__MAMIP__policies")) {
         let value = read_json(&path);
@@ -131,7 +116,7 @@ fn mamip_managed_policies_parse() {
 
 #[test]
 fn mamip_history_sample_parses() {
-    let Some(corpus) = corpus_dir() else { return };
+    let Some(corpus) = corpus() else { return };
     let path = corpus.join("policies/zoph-io__MAMIP__policy-history-sample.jsonl");
     let text = fs::read_to_string(&path).unwrap();
     let mut outcome = Outcome::default();
@@ -145,7 +130,7 @@ fn mamip_history_sample_parses() {
 
 #[test]
 fn iam_dataset_managed_policies_parse() {
-    let Some(corpus) = corpus_dir() else { return };
+    let Some(corpus) = corpus() else { return };
     let path = corpus.join("policies/iann0036__iam-dataset__managed-policies.jsonl");
     let text = fs::read_to_string(&path).unwrap();
     let mut outcome = Outcome::default();
@@ -162,7 +147,7 @@ fn iam_dataset_managed_policies_parse() {
 
 #[test]
 fn authorization_details_documents_parse() {
-    let Some(corpus) = corpus_dir() else { return };
+    let Some(corpus) = corpus() else { return };
     let mut outcome = Outcome::default();
     for path in json_files(&corpus.join("authorization-details")) {
         let value = read_json(&path);
@@ -179,7 +164,7 @@ fn authorization_details_documents_parse() {
 
 #[test]
 fn authorization_details_semantics_spot_checks() {
-    let Some(corpus) = corpus_dir() else { return };
+    let Some(corpus) = corpus() else { return };
     let path = corpus.join(
         "authorization-details/duo-labs__cloudmapper__iam-get-account-authorization-details.json",
     );
@@ -224,7 +209,7 @@ fn authorization_details_semantics_spot_checks() {
 
 #[test]
 fn raw_api_url_encoded_documents_parse() {
-    let Some(corpus) = corpus_dir() else { return };
+    let Some(corpus) = corpus() else { return };
     let dir = corpus.join("authorization-details/raw-api-url-encoded");
     let mut outcome = Outcome::default();
     let mut encoded = 0;
