@@ -26,6 +26,7 @@ mod policy_corpus;
 mod policy_decisions;
 mod policy_properties;
 mod report;
+mod vendored_xlsxwriter;
 mod verify;
 mod workbook_libreoffice;
 mod workbook_limits;
