@@ -2,8 +2,7 @@
 //! stopping, ARNs kept as written, duplicate rows that differ only in the user name, optional
 //! evidence read but used by no check yet, and the messages a reader sees.
 
-mod common;
-use common::{audit, fixture, sheet};
+use crate::common::{Run, audit, fixture, sheet};
 use std::path::Path;
 
 const BOB: &str = "arn:aws:iam::123456789012:user/ops/bob";
@@ -57,7 +56,7 @@ fn cover_text(workbook: &Path) -> String {
 
 /// With `--keep-going` the run completes: exit 0, the good account audited, and stderr, the
 /// Inputs sheet and the cover name `left` as left out.
-fn kept_going_without(paths: &[&Path], left: &str) -> common::Run {
+fn kept_going_without(paths: &[&Path], left: &str) -> Run {
     let run = audit(paths, &["--keep-going"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.status("console-user-mfa", BOB), "FAIL");

@@ -2,8 +2,7 @@
 //! is a visible diff), unknown names are usage errors, and the catalogue carries every reference
 //! with its source.
 
-mod common;
-use common::raw;
+use crate::common::raw;
 
 const FRAMEWORKS: [&str; 9] = [
     "nist-800-53-r5",
