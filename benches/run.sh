@@ -11,6 +11,9 @@
 #
 #   benches/run.sh            # both sizes, 3 pairs each
 #   RUNS=5 SIZES="1000" benches/run.sh
+#
+# The last line is a verdict on the patched rust_xlsxwriter (third_party/rust_xlsxwriter): the
+# audit's peak RSS at the largest size, at either thread count, must stay under 64 MiB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -67,3 +70,9 @@ if [[ " $SIZES " == *" 100 "* && " $SIZES " == *" 1000 "* ]]; then
       'BEGIN { printf "peak RSS growth 100 -> 1000 accounts (%s thread(s)): %.2fx\n", t, b / a }'
   done
 fi
+# The patched writer keeps no per-cell table state: memory stays flat whatever the dump's size.
+LARGEST=$(printf '%s\n' $SIZES | sort -n | tail -n 1)
+PEAK_KB=$(printf '%s\n' "${RSS[$LARGEST-1]}" "${RSS[$LARGEST-2]}" | sort -n | tail -n 1)
+LIMIT_KB=$((64 * 1024))
+if (( PEAK_KB < LIMIT_KB )); then VERDICT=OK; else VERDICT=REGRESSED; fi
+echo "patched writer memory: $VERDICT (peak RSS $((PEAK_KB / 1024)) MiB at $LARGEST accounts, limit 64 MiB)"

@@ -1,4 +1,4 @@
-//! The bodies of the fuzz targets, shared word for word with `tests/fuzz_regressions.rs`
+//! The bodies of the fuzz targets, shared word for word with `tests/it/fuzz_regressions.rs`
 //! (both include this file with `#[path]`), so a regression fixture is replayed through
 //! exactly the entry points the fuzzer drove.
 //!

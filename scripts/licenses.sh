@@ -11,7 +11,7 @@
 #   build   runs only at build time (procedural macro, build script dependency)
 #   tests   used only by the test suite (dev-dependency)
 #   none    in Cargo.lock (and so vendored) but not compiled: a feature that is not enabled
-# tests/distribution.rs fails when the table no longer lists exactly the packages of Cargo.lock.
+# tests/it/distribution.rs fails when the table no longer lists exactly the packages of Cargo.lock.
 # Needs cargo and python3; works offline once the crates are in the cargo cache.
 set -euo pipefail
 
