@@ -19,6 +19,7 @@ mod frameworks;
 mod fuzz_regressions;
 mod input_edges;
 mod input_forms;
+mod module_layers;
 mod policy_checks_corpus;
 mod policy_checks_cross_account;
 mod policy_checks_full_admin;

@@ -218,7 +218,7 @@ fn fixinventory_boundary_arn_that_does_not_parse_is_missing() {
 
 #[test]
 fn cloudsplaining_administrators_are_listed_with_how_they_hold_it() {
-    let Some(root) = corpus_dir() else { return };
+    let Some(root) = corpus() else { return };
     let file =
         root.join("authorization-details/salesforce__cloudsplaining__example-authz-details.json");
     let run = audit(&[&file], &[]);
@@ -239,7 +239,7 @@ fn cloudsplaining_administrators_are_listed_with_how_they_hold_it() {
         "{}",
         rows[0]
     );
-    let sheet = common::sheet(&run.workbook, "Privileged access");
+    let sheet = crate::common::sheet(&run.workbook, "Privileged access");
     let col = |name: &str| sheet[0].iter().position(|h| h == name).unwrap();
     let listed: Vec<(String, String)> = sheet[1..]
         .iter()
