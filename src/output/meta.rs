@@ -63,6 +63,10 @@ pub struct AccountRecord {
     /// against which exception expiry dates are judged.
     #[serde(skip)]
     pub as_of_day: Option<time::Date>,
+    /// When the credential report was generated: its GeneratedTime, else its latest
+    /// timestamp (ISO 8601), if the account has a report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_time: Option<String>,
 }
 
 /// The options that shape results (recorded so a run can be re-performed).
@@ -134,6 +138,39 @@ pub struct ChangesRecord {
 }
 
 impl RunRecord {
+    /// Where an account's as-of is weak, one sentence each: estimated from the report's latest
+    /// timestamp (no GeneratedTime), or a `--as-of` before the report was generated (every
+    /// credential used after the as-of then reads as age 0). Stderr and the cover say these.
+    pub fn as_of_warnings(&self) -> Vec<String> {
+        use crate::primitives::asof::AsOfRule;
+        let mut out = Vec::new();
+        for a in &self.accounts {
+            let Some(as_of) = &a.as_of else { continue };
+            match a.as_of_rule {
+                AsOfRule::LatestTimestamp => out.push(format!(
+                    "account {}: as-of {as_of} is estimated from the credential report's latest \
+                     timestamp (the report has no GeneratedTime); give --as-of",
+                    a.account_id
+                )),
+                AsOfRule::Option => {
+                    let later = a.report_time.as_deref().filter(|t| {
+                        let parse = crate::primitives::timestamp::parse;
+                        matches!((parse(t), parse(as_of)), (Some(t), Some(d)) if t > d)
+                    });
+                    if let Some(t) = later {
+                        out.push(format!(
+                            "account {}: --as-of (ends {as_of}) is before its credential report was \
+                             generated ({t}): every credential used after the as-of reads as age 0",
+                            a.account_id
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// Excepted results per check over all accounts.
     pub fn excepted_by_check(&self) -> BTreeMap<&'static str, u64> {
         let mut out: BTreeMap<&'static str, u64> = BTreeMap::new();

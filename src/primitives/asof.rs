@@ -23,7 +23,9 @@ impl AsOfRule {
         match self {
             AsOfRule::Option => "--as-of option (end of that day, UTC)",
             AsOfRule::GeneratedTime => "credential report GeneratedTime",
-            AsOfRule::LatestTimestamp => "latest timestamp in the credential report",
+            AsOfRule::LatestTimestamp => {
+                "latest timestamp in the credential report (estimated: give --as-of)"
+            }
             AsOfRule::Unavailable => {
                 "none (no --as-of, and no GeneratedTime or timestamp in a credential report)"
             }

@@ -160,6 +160,9 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         given,
     );
 
+    for warning in record.as_of_warnings() {
+        progress.warn(&format!("warning: {warning}"));
+    }
     if let Some(path) = &opts.baseline {
         warn_of_baseline_run(path, &record, &mut progress);
     }
@@ -726,6 +729,11 @@ fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) ->
         as_of_day: account.as_of.instant.map(|t| {
             // The day the as-of falls in; `--as-of D` is the end of D, i.e. midnight after it.
             (t - time::Duration::NANOSECOND).date()
+        }),
+        report_time: account.credential_report.as_ref().and_then(|r| {
+            r.generated_time
+                .or(r.latest_timestamp)
+                .map(crate::primitives::timestamp::format_utc)
         }),
     };
     let evidence = crate::output::evidence_rows::collect(account);

@@ -288,3 +288,66 @@ fn privileged_access_sheet_matches_the_readme() {
     assert_eq!(ops[col("MFA required to assume")], "false");
     assert_eq!(ops[col("Role last used (UTC)")], "no recorded use");
 }
+
+/// The Cover sheet's cells, as text.
+fn cover_cells(run: &crate::common::Run) -> Vec<String> {
+    crate::common::sheet(&run.workbook, "Cover")
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn a_plain_csv_report_warns_that_the_as_of_is_estimated_and_the_cover_marks_it() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2025-Q2");
+    let run = audit(&[&samples], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A and C have plain CSV reports; B's JSON wrapper has a GeneratedTime.
+    let warning = "account 111111111111: as-of 2025-06-30T10:00:00Z is estimated from the \
+                   credential report's latest timestamp (the report has no GeneratedTime); give --as-of";
+    assert!(
+        run.stderr.contains(&format!("warning: {warning}")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("account 333333333333: as-of"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("account 222222222222: as-of"),
+        "{}",
+        run.stderr
+    );
+    let cover = cover_cells(&run);
+    assert!(cover.iter().any(|c| c == "As-of warnings"), "{cover:?}");
+    assert!(cover.iter().any(|c| c == warning), "{cover:?}");
+    assert!(
+        cover
+            .iter()
+            .any(|c| c == "latest timestamp in the credential report (estimated: give --as-of)"),
+        "{cover:?}"
+    );
+}
+
+#[test]
+fn an_as_of_before_the_reports_were_generated_warns_on_stderr_and_the_cover() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2025-Q2");
+    let run = audit(&[&samples], &["--as-of", "2025-01-01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warning = "account 222222222222: --as-of (ends 2025-01-02T00:00:00Z) is before its \
+                   credential report was generated (2025-06-30T12:00:00Z): every credential used \
+                   after the as-of reads as age 0";
+    assert!(run.stderr.contains(warning), "{}", run.stderr);
+    assert!(cover_cells(&run).iter().any(|c| c == warning));
+    // An as-of after the reports says nothing of the kind.
+    let later = audit(&[&samples], &["--as-of", "2025-07-01"]);
+    assert_eq!(later.code, 0, "{}", later.stderr);
+    assert!(
+        !later.stderr.contains("before its credential report"),
+        "{}",
+        later.stderr
+    );
+    assert!(!cover_cells(&later).iter().any(|c| c == "As-of warnings"));
+}

@@ -60,6 +60,7 @@ fn build(dir: &std::path::Path, limits: Limits) -> std::path::PathBuf {
             counts,
             excepted: BTreeMap::new(),
             as_of_day: None,
+            report_time: None,
         }],
         inputs: vec![],
         results: RESULTS as u64,

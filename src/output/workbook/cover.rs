@@ -117,6 +117,20 @@ fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
 
+/// Where an account's as-of is weak (estimated, or before the report was generated): a
+/// section only when some account's is.
+fn as_of_warnings(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
+    let warnings = record.as_of_warnings();
+    if warnings.is_empty() {
+        return Ok(());
+    }
+    w.section("As-of warnings")?;
+    for warning in &warnings {
+        w.line(warning)?;
+    }
+    Ok(())
+}
+
 /// Builds the cover sheet: title, then one section after another.
 pub fn sheet(record: &RunRecord) -> Result<Cover, OutputError> {
     let mut w = title()?;
@@ -124,6 +138,7 @@ pub fn sheet(record: &RunRecord) -> Result<Cover, OutputError> {
     let options_row = options(&mut w, record)?;
     how_to_re_perform(&mut w, record)?;
     left_out(&mut w, record)?;
+    as_of_warnings(&mut w, record)?;
     limits(&mut w, record)?;
     w.section("Sheets")?;
     for (name, what) in GUIDE {
