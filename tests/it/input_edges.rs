@@ -429,3 +429,42 @@ fn a_malformed_server_certificate_list_is_an_export_error() {
     );
     kept_going_without(&[dir.path()], "certs.json");
 }
+
+#[test]
+fn a_certificate_list_without_its_last_page_gives_its_rows_and_a_manual_row() {
+    let dir = good_folder();
+    // The SDKs' timestamp form, as some scripts write it.
+    let page = certificates(
+        "123456789012",
+        &["web"],
+        r#", "IsTruncated": true, "Marker": "m""#,
+    )
+    .replace("2030-01-01T00:00:00Z", "2012-05-08 01:02:03.004000+00:00");
+    std::fs::write(dir.path().join("certs-1.json"), page).unwrap();
+    let run = audit(&[dir.path()], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let web = run.one(
+        "expired-server-certificates",
+        "arn:aws:iam::123456789012:server-certificate/web",
+    );
+    assert_eq!(web["status"], "FAIL");
+    assert!(
+        web["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("certificate web expired 2012-05-08, "),
+        "{web}"
+    );
+    let manual = run.one(
+        "expired-server-certificates",
+        "arn:aws:iam::123456789012:root",
+    );
+    assert_eq!(manual["status"], "MANUAL");
+    assert!(
+        manual["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("the last page of list-server-certificates is missing"),
+        "{manual}"
+    );
+}
