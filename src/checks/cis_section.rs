@@ -180,11 +180,7 @@ pub const CIS_IAM_SECTION: &[CisItem] = &[
         v3: "1.19",
         v6: Some("2.18"),
         title: "Ensure that all the expired SSL/TLS certificates stored in AWS IAM are removed",
-        coverage: Coverage::Manual {
-            procedure: "Compare each server certificate's Expiration with the audit date; an expired one \
-                        should be deleted.",
-            command: "aws iam list-server-certificates",
-        },
+        coverage: Coverage::Check("expired-server-certificates"),
     },
     CisItem {
         v3: "1.20",

@@ -134,6 +134,7 @@ registry! {
     password_policy,
     support_role,
     cloudshell_full_access,
+    expired_server_certificates,
     privileged_user_mfa,
 }
 

@@ -43,13 +43,6 @@ impl FileKind {
         }
     }
 
-    /// False for a kind that no check, sheet or cover line reads yet: its files are listed as
-    /// read but used by nothing, never as used. The one place to flip when a check starts
-    /// reading the kind.
-    pub fn used_by_checks(self) -> bool {
-        !matches!(self, FileKind::ServerCertificates)
-    }
-
     /// True for the three credential report forms.
     pub fn is_credential_report(self) -> bool {
         matches!(

@@ -52,7 +52,8 @@ pub fn parse(
     ))
 }
 
-/// One entry: name, ARN (which must parse), upload date and expiration.
+/// One entry: name, ARN (which must parse), upload date and expiration (absent or null:
+/// none).
 fn certificate(entry: &Value, at: &str, file: &FileRef) -> Result<ServerCertificate, InputError> {
     let text = |key: &str| -> Result<String, InputError> {
         entry
@@ -83,7 +84,10 @@ fn certificate(entry: &Value, at: &str, file: &FileRef) -> Result<ServerCertific
         name: text("ServerCertificateName")?,
         arn,
         upload_date: date("UploadDate")?,
-        expiration: date("Expiration")?,
+        expiration: match entry.get("Expiration") {
+            None | Some(Value::Null) => None,
+            Some(_) => Some(date("Expiration")?),
+        },
         source: file.at(at),
     })
 }
@@ -159,7 +163,7 @@ mod tests {
         assert_eq!(api.name, "api");
         assert_eq!(api.arn, "arn:aws:iam::123456789012:server-certificate/api");
         assert_eq!(api.upload_date, at("2012-05-08T01:02:03.004Z"));
-        assert_eq!(api.expiration, at("2024-06-01T00:00:00.123Z"));
+        assert_eq!(api.expiration, Some(at("2024-06-01T00:00:00.123Z")));
         assert_eq!(api.source.location, "/ServerCertificateMetadataList/1");
         assert_eq!(
             certs.certificates[0].upload_date,
@@ -273,6 +277,27 @@ mod tests {
         let err = parse(&text, &file("certs.json")).unwrap_err();
         assert_eq!(err.location, "/ServerCertificateMetadataList/1/Expiration");
         assert!(err.message.contains("'next year'"), "{err}");
+    }
+
+    #[test]
+    fn an_entry_without_expiration_has_none() {
+        let text = r#"{"ServerCertificateMetadataList": [
+            {"ServerCertificateName": "web", "Arn": "arn:aws:iam::123456789012:server-certificate/web",
+             "UploadDate": "2023-01-02T03:04:05Z"},
+            {"ServerCertificateName": "api", "Arn": "arn:aws:iam::123456789012:server-certificate/api",
+             "UploadDate": "2023-01-02T03:04:05Z", "Expiration": null}]}"#;
+        let (certs, _) = parse(text, &file("certs.json")).unwrap();
+        assert_eq!(certs.certificates[0].expiration, None);
+        assert_eq!(certs.certificates[1].expiration, None);
+    }
+
+    #[test]
+    fn an_expiration_that_is_not_a_string_is_an_error_naming_its_pointer() {
+        let text = r#"{"ServerCertificateMetadataList": [
+            {"ServerCertificateName": "web", "Arn": "arn:aws:iam::123456789012:server-certificate/web",
+             "UploadDate": "2023-01-02T03:04:05Z", "Expiration": 5}]}"#;
+        let err = parse(text, &file("certs.json")).unwrap_err();
+        assert_eq!(err.location, "/ServerCertificateMetadataList/0/Expiration");
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub enum ExportKind {
     VirtualMfaDevices,
     /// `get-account-summary` (optional evidence).
     AccountSummary,
+    /// `list-server-certificates` (optional evidence).
+    ServerCertificates,
 }
 
 impl ExportKind {
@@ -40,6 +42,7 @@ impl ExportKind {
             ExportKind::PasswordPolicy => "password policy export",
             ExportKind::VirtualMfaDevices => "virtual MFA device list",
             ExportKind::AccountSummary => "account summary",
+            ExportKind::ServerCertificates => "server certificate list",
         }
     }
 }

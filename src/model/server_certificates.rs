@@ -14,8 +14,8 @@ pub struct ServerCertificate {
     pub arn: String,
     /// `UploadDate`.
     pub upload_date: OffsetDateTime,
-    /// `Expiration`.
-    pub expiration: OffsetDateTime,
+    /// `Expiration`; `None` when the entry has none (its expiry cannot be decided).
+    pub expiration: Option<OffsetDateTime>,
     /// The file and the entry's JSON Pointer (`/ServerCertificateMetadataList/N`).
     pub source: SourceRef,
 }

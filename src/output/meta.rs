@@ -6,9 +6,6 @@ use crate::checks::{Status, Thresholds};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The disposition of a file read for its account that no check uses yet.
-pub const READ_UNUSED: &str = "read; used by no check yet";
-
 /// One input file as listed on the inputs sheet and in the sidecar.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct InputRecord {
@@ -26,7 +23,7 @@ pub struct InputRecord {
     pub rows: Option<usize>,
     /// `GeneratedTime`, ISO 8601.
     pub generated_time: Option<String>,
-    /// `used`, [`READ_UNUSED`], `skipped`, `left out`, `unassigned`, `duplicate`.
+    /// `used`, `skipped`, `left out`, `unassigned`, `duplicate`.
     pub disposition: String,
     /// Why skipped, left out or unassigned; flags such as a non-standard account ID.
     pub note: String,

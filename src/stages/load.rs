@@ -106,6 +106,7 @@ impl Loader<'_> {
             ExportKind::PasswordPolicy => plan.password_policy.into_iter().collect(),
             ExportKind::VirtualMfaDevices => plan.virtual_mfa.into_iter().collect(),
             ExportKind::AccountSummary => plan.summary.into_iter().collect(),
+            ExportKind::ServerCertificates => plan.server_certificates.clone(),
             ExportKind::AuthorizationDetails => [
                 plan.authorization.as_slice(),
                 plan.authorization_duplicates.as_slice(),

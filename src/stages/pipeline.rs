@@ -854,11 +854,7 @@ fn describe_export(
         .map(crate::primitives::timestamp::format_utc);
     if let Some(account) = dispositions.used.get(&i) {
         rec.account = Some((*account).to_string());
-        rec.disposition = if info.kind.used_by_checks() {
-            "used".into()
-        } else {
-            crate::output::meta::READ_UNUSED.into()
-        };
+        rec.disposition = "used".into();
         if !crate::primitives::arn::is_standard_account_id(account) {
             rec.note = format!("account ID '{account}' is not 12 digits");
         }

@@ -394,6 +394,7 @@ impl Planner<'_> {
                     ExportKind::PasswordPolicy => plan.password_policy.take().into_iter().collect(),
                     ExportKind::VirtualMfaDevices => plan.virtual_mfa.take().into_iter().collect(),
                     ExportKind::AccountSummary => plan.summary.take().into_iter().collect(),
+                    ExportKind::ServerCertificates => plan.server_certificates.drain(..).collect(),
                 };
                 for name in names(files, &dropped) {
                     if !left.files.contains(&name) {

@@ -590,6 +590,7 @@ fn checks_sheet_lists_every_cis_iam_item_with_its_check_or_manual_command() {
     };
     assert_eq!(item("1.6 / 2.5")[2], "root-hardware-mfa");
     assert_eq!(item("1.17 / 2.16")[2], "support-role");
+    assert_eq!(item("1.19 / 2.18")[2], "expired-server-certificates");
     assert_eq!(item("1.3 / —")[2], "manual");
     let analyzer = item("1.20 / 2.19");
     assert_eq!(analyzer[2], "manual");
@@ -600,7 +601,7 @@ fn checks_sheet_lists_every_cis_iam_item_with_its_check_or_manual_command() {
 }
 
 #[test]
-fn checks_command_lists_the_five_new_cis_checks() {
+fn checks_command_lists_the_new_cis_checks() {
     let out = Command::new(env!("CARGO_BIN_EXE_iam-evidence"))
         .arg("checks")
         .output()
@@ -612,6 +613,7 @@ fn checks_command_lists_the_five_new_cis_checks() {
         ("no-initial-setup-keys", "1.11 / 2.10"),
         ("support-role", "1.17 / 2.16"),
         ("cloudshell-full-access", "1.22 / 2.21"),
+        ("expired-server-certificates", "1.19 / 2.18"),
     ] {
         let line = listing
             .lines()

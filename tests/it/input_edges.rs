@@ -1,6 +1,6 @@
 //! Inputs at the edges, through the real binary: what `--keep-going` leaves out instead of
 //! stopping, ARNs kept as written, duplicate rows that differ only in the user name, optional
-//! evidence read but used by no check yet, and the messages a reader sees.
+//! evidence and the checks that read it, and the messages a reader sees.
 
 use crate::common::{Run, audit, fixture, sheet};
 use std::path::Path;
@@ -217,7 +217,7 @@ fn write_optional_evidence(dir: &Path, account: &str) {
 }
 
 #[test]
-fn optional_evidence_read_but_used_by_no_check_yet() {
+fn every_optional_evidence_file_read_is_used() {
     let dir = good_folder();
     write_optional_evidence(dir.path(), "123456789012");
     std::fs::write(
@@ -229,13 +229,22 @@ fn optional_evidence_read_but_used_by_no_check_yet() {
     .unwrap();
     let run = audit(&[dir.path()], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    // root-hardware-mfa reads the virtual MFA device list and the account summary.
-    for file in ["virtual-mfa.json", "summary.json", "good.csv"] {
+    // root-hardware-mfa reads the virtual MFA device list and the account summary,
+    // expired-server-certificates the certificate list.
+    for file in [
+        "virtual-mfa.json",
+        "summary.json",
+        "certificates.json",
+        "good.csv",
+    ] {
         assert_eq!(inputs_row(&run.workbook, file)[0], "used", "{file}");
     }
     assert_eq!(
-        inputs_row(&run.workbook, "certificates.json")[0],
-        "read; used by no check yet"
+        run.status(
+            "expired-server-certificates",
+            "arn:aws:iam::123456789012:server-certificate/web"
+        ),
+        "PASS"
     );
     let cover = cover_text(&run.workbook);
     assert!(
@@ -243,8 +252,8 @@ fn optional_evidence_read_but_used_by_no_check_yet() {
         "the cover claims a limit the inputs do not have: {cover}"
     );
     assert!(
-        cover.contains("1 read; used by no check yet"),
-        "the cover's input count hides it: {cover}"
+        cover.contains("4 file(s) looked at: 4 used, 0 skipped"),
+        "the cover's input count: {cover}"
     );
 }
 
@@ -381,9 +390,29 @@ fn server_certificate_pages_and_an_empty_list_join_their_accounts() {
         ("certs.json", "222222222222"),
     ] {
         let row = inputs_row(&run.workbook, file);
-        assert_eq!(row[0], "read; used by no check yet", "{file}: {row:?}");
+        assert_eq!(row[0], "used", "{file}: {row:?}");
         assert_eq!(row[2], account, "{file}: {row:?}");
     }
+    let rows: Vec<(String, String)> = run
+        .verdicts()
+        .into_iter()
+        .filter(|v| v.0 == "expired-server-certificates")
+        .map(|v| (v.1, v.3))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "arn:aws:iam::123456789012:server-certificate/api".to_string(),
+                "PASS".to_string()
+            ),
+            (
+                "arn:aws:iam::123456789012:server-certificate/web".to_string(),
+                "PASS".to_string()
+            ),
+        ],
+        "the pages merge into one complete list; the empty list of 222222222222 adds no row"
+    );
 }
 
 #[test]
@@ -399,4 +428,43 @@ fn a_malformed_server_certificate_list_is_an_export_error() {
         ],
     );
     kept_going_without(&[dir.path()], "certs.json");
+}
+
+#[test]
+fn a_certificate_list_without_its_last_page_gives_its_rows_and_a_manual_row() {
+    let dir = good_folder();
+    // The SDKs' timestamp form, as some scripts write it.
+    let page = certificates(
+        "123456789012",
+        &["web"],
+        r#", "IsTruncated": true, "Marker": "m""#,
+    )
+    .replace("2030-01-01T00:00:00Z", "2012-05-08 01:02:03.004000+00:00");
+    std::fs::write(dir.path().join("certs-1.json"), page).unwrap();
+    let run = audit(&[dir.path()], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let web = run.one(
+        "expired-server-certificates",
+        "arn:aws:iam::123456789012:server-certificate/web",
+    );
+    assert_eq!(web["status"], "FAIL");
+    assert!(
+        web["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("certificate web expired 2012-05-08, "),
+        "{web}"
+    );
+    let manual = run.one(
+        "expired-server-certificates",
+        "arn:aws:iam::123456789012:root",
+    );
+    assert_eq!(manual["status"], "MANUAL");
+    assert!(
+        manual["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("the last page of list-server-certificates is missing"),
+        "{manual}"
+    );
 }

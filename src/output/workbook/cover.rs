@@ -4,7 +4,7 @@
 
 use super::cells::{Widths, header_format, number, print_setup, text};
 use crate::output::error::OutputError;
-use crate::output::meta::{READ_UNUSED, RunRecord};
+use crate::output::meta::RunRecord;
 use crate::workflow::exceptions::Standing;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
@@ -231,13 +231,9 @@ fn scope(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
     w.fact(
         "Inputs",
         &format!(
-            "{} file(s) looked at: {} used,{} {} skipped (not an export), {} left out, {} unassigned, {} duplicate (see the Inputs sheet)",
+            "{} file(s) looked at: {} used, {} skipped (not an export), {} left out, {} unassigned, {} duplicate (see the Inputs sheet)",
             record.inputs.len(),
             count("used"),
-            match count(READ_UNUSED) {
-                0 => String::new(),
-                n => format!(" {n} {READ_UNUSED},"),
-            },
             count("skipped"),
             count("left out"),
             count("unassigned"),
@@ -363,7 +359,7 @@ fn left_out(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
         record
             .inputs
             .iter()
-            .filter(|i| !["used", "skipped", READ_UNUSED].contains(&i.disposition.as_str()))
+            .filter(|i| !["used", "skipped"].contains(&i.disposition.as_str()))
             .map(|i| format!("{} ({}): {}", i.file, i.disposition, i.note)),
     );
     let skipped = inputs_with(record, "skipped");
