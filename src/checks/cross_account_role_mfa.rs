@@ -18,6 +18,7 @@ use crate::policy::{
     allow_requires_mfa, evaluate_condition, statement_applies,
 };
 use crate::primitives::arn::Arn;
+use crate::primitives::source::SourceRef;
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -339,7 +340,27 @@ fn judge(account: &Account, role: &Role, arn: String) -> Option<CheckResult> {
         r.evidence = format!("role={}", role.name);
         return Some(r);
     };
-    let statements = &trust.statements;
+    let parts = trust_parts(account, role, &trust.statements);
+    if parts.is_empty() {
+        return None;
+    }
+    let worst = worst_status(&parts);
+    let external = parts.iter().any(|p| p.external);
+    let reason = combined_reason(account, &parts, worst);
+    let (source, sources) = evidence_sources(role, &parts, worst);
+    let mut r = result(&META, account, arn, worst, reason, Some(source));
+    r.severity = if external {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
+    r.evidence = evidence(role, &parts);
+    r.evidence_sources = sources;
+    Some(r)
+}
+
+/// One part per (Allow statement granting an assume-role action, trusted principal).
+fn trust_parts<'a>(account: &Account, role: &Role, statements: &'a [Statement]) -> Vec<Part<'a>> {
     let mut parts: Vec<Part> = Vec::new();
     for statement in statements {
         if !statement.is_allow() {
@@ -355,42 +376,48 @@ fn judge(account: &Account, role: &Role, arn: String) -> Option<CheckResult> {
             ));
         }
     }
-    if parts.is_empty() {
-        return None;
-    }
+    parts
+}
 
+/// The role's status: FAIL > NOT_DETERMINABLE > MANUAL > PASS over its parts.
+fn worst_status(parts: &[Part]) -> Status {
     let rank = |s: Status| match s {
         Status::Fail => 3,
         Status::NotDeterminable => 2,
         Status::Manual => 1,
         _ => 0,
     };
-    let worst = parts
+    parts
         .iter()
         .max_by_key(|p| rank(p.status))
-        .map_or(Status::Pass, |p| p.status);
-    let external = parts.iter().any(|p| p.external);
-    let has_account_part = parts.iter().any(|p| p.classified);
+        .map_or(Status::Pass, |p| p.status)
+}
 
+/// Each part's text, then the classification basis and (for a FAIL) the SCP note.
+fn combined_reason(account: &Account, parts: &[Part], worst: Status) -> String {
     let mut reason = parts
         .iter()
         .map(|p| p.text.clone())
         .collect::<Vec<_>>()
         .join("; ");
-    if has_account_part {
+    if parts.iter().any(|p| p.classified) {
         reason.push_str(&format!(". {}", basis(account)));
     }
     if worst == Status::Fail {
         reason.push_str(&format!(". {}", capitalized(SCP_NOTE)));
     }
+    reason
+}
 
+/// The primary source (the first statement with the worst status) and the other sources.
+fn evidence_sources(role: &Role, parts: &[Part], worst: Status) -> (SourceRef, Vec<SourceRef>) {
     let file = &role.source;
     let source = parts.iter().find(|p| p.status == worst).map_or_else(
         || role.source.clone(),
         |p| statement_source(file, p.statement),
     );
     let mut sources = Vec::new();
-    for p in &parts {
+    for p in parts {
         push_unique(
             &mut sources,
             statement_source(file, p.statement),
@@ -401,16 +428,17 @@ fn judge(account: &Account, role: &Role, arn: String) -> Option<CheckResult> {
         }
     }
     push_unique(&mut sources, role.source.clone(), Some(&source));
+    (source, sources)
+}
 
-    let mut r = result(&META, account, arn, worst, reason, Some(source));
-    r.severity = if external {
-        Severity::High
-    } else {
-        Severity::Medium
-    };
-    r.evidence = evidence(role, &parts);
-    r.evidence_sources = sources;
-    Some(r)
+/// The wording shared by every verdict on one (statement, principal) pair.
+struct Wording {
+    /// `Sid X` or `statement without Sid`.
+    sid: String,
+    /// How MFA is required (by the Allow's condition or a protecting Deny), if it is.
+    mfa: Option<String>,
+    /// The note on an `sts:ExternalId` condition, or empty.
+    external_id: &'static str,
 }
 
 fn judge_part<'a>(
@@ -421,13 +449,39 @@ fn judge_part<'a>(
     actions: &[&str],
     trusted: Trusted,
 ) -> Part<'a> {
-    let sid = match statement.sid.as_deref() {
-        Some(sid) if !sid.is_empty() => format!("Sid {sid}"),
-        _ => "statement without Sid".to_string(),
-    };
     let deny = match &trusted {
         Trusted::Federated(_) => None,
         t => protecting_deny(role, trust, t),
+    };
+    let w = wording(statement, deny);
+    let (status, text, external) = match &trusted {
+        Trusted::Account {
+            principal,
+            account: id,
+        } => account_verdict(account, principal, id, &w),
+        Trusted::Everyone { written } => everyone_verdict(statement, written, &w),
+        Trusted::UniqueId(id) => unique_id_verdict(id, &w),
+        Trusted::Unrecognized(p) => unrecognized_verdict(p, &w),
+        Trusted::Federated(p) => federated_verdict(account, p, actions, &w),
+    };
+    Part {
+        statement,
+        status,
+        text,
+        external,
+        classified: matches!(trusted, Trusted::Account { .. }),
+        protecting_deny: if w.mfa.is_some() && !allow_requires_mfa(statement) {
+            deny
+        } else {
+            None
+        },
+    }
+}
+
+fn wording(statement: &Statement, deny: Option<&Statement>) -> Wording {
+    let sid = match statement.sid.as_deref() {
+        Some(sid) if !sid.is_empty() => format!("Sid {sid}"),
+        _ => "statement without Sid".to_string(),
     };
     let mfa = if allow_requires_mfa(statement) {
         Some(format!("requires MFA: {}", mfa_conditions(statement)))
@@ -444,138 +498,162 @@ fn judge_part<'a>(
     } else {
         ""
     };
-    let (status, text, external) = match &trusted {
-        Trusted::Account {
-            principal,
-            account: id,
-        } => {
-            let class = class_text(account, id);
-            let external = !is_internal(account, id);
-            match &mfa {
-                Some(how) => (
-                    Status::Pass,
-                    format!(
-                        "{principal} ({class}) may assume the role only with MFA ({how}; {sid})"
-                    ),
-                    external,
-                ),
-                None => (
-                    Status::Fail,
-                    format!(
-                        "{principal} ({class}) may assume the role without MFA{external_id} ({sid})"
-                    ),
-                    external,
-                ),
-            }
-        }
-        Trusted::Everyone { written } => match org_restriction(statement) {
-            None => {
-                let weak: Vec<String> = statement
-                    .conditions
-                    .iter()
-                    .filter(|c| on_org_key(c))
-                    .map(|c| c.to_string())
-                    .collect();
-                let condition = if weak.is_empty() {
-                    "with no organization or account condition".to_string()
-                } else {
-                    format!(
-                        "with no organization or account condition that restricts the caller ({} does not: \
-                         only a positive StringEquals, StringLike, ArnEquals or ArnLike without IfExists does)",
-                        weak.join(" and ")
-                    )
-                };
-                (
-                    Status::Fail,
-                    format!(
-                        "{written} (any AWS principal) is trusted {condition}: anyone may assume the role{} ({sid})",
-                        if mfa.is_some() {
-                            "; its MFA condition does not limit who"
-                        } else {
-                            ""
-                        }
-                    ),
-                    true,
+    Wording {
+        sid,
+        mfa,
+        external_id,
+    }
+}
+
+/// Another (or this) account: PASS with MFA, else FAIL.
+fn account_verdict(
+    account: &Account,
+    principal: &str,
+    id: &str,
+    w: &Wording,
+) -> (Status, String, bool) {
+    let Wording {
+        sid,
+        mfa,
+        external_id,
+    } = w;
+    let class = class_text(account, id);
+    let external = !is_internal(account, id);
+    match mfa {
+        Some(how) => (
+            Status::Pass,
+            format!("{principal} ({class}) may assume the role only with MFA ({how}; {sid})"),
+            external,
+        ),
+        None => (
+            Status::Fail,
+            format!("{principal} ({class}) may assume the role without MFA{external_id} ({sid})"),
+            external,
+        ),
+    }
+}
+
+/// Everyone: FAIL unless an organization or account condition restricts the caller and MFA
+/// is required.
+fn everyone_verdict(statement: &Statement, written: &str, w: &Wording) -> (Status, String, bool) {
+    let Wording {
+        sid,
+        mfa,
+        external_id,
+    } = w;
+    match org_restriction(statement) {
+        None => {
+            let weak: Vec<String> = statement
+                .conditions
+                .iter()
+                .filter(|c| on_org_key(c))
+                .map(|c| c.to_string())
+                .collect();
+            let condition = if weak.is_empty() {
+                "with no organization or account condition".to_string()
+            } else {
+                format!(
+                    "with no organization or account condition that restricts the caller ({} does not: \
+                     only a positive StringEquals, StringLike, ArnEquals or ArnLike without IfExists does)",
+                    weak.join(" and ")
                 )
-            }
-            Some(cond) => match &mfa {
-                Some(how) => (
-                    Status::Pass,
-                    format!(
-                        "{written} restricted by {cond} may assume the role only with MFA ({how}; {sid})"
-                    ),
-                    true,
-                ),
-                None => (
-                    Status::Fail,
-                    format!(
-                        "{written} restricted by {cond} may assume the role without MFA{external_id} ({sid})"
-                    ),
-                    true,
-                ),
-            },
-        },
-        Trusted::UniqueId(id) => match &mfa {
-            Some(how) => (
-                Status::Pass,
-                format!(
-                    "{id} (unresolvable unique ID: the trusted principal was deleted) may assume the role only \
-                     with MFA ({how}; {sid}); remove the stale statement"
-                ),
-                true,
-            ),
-            None => (
-                Status::NotDeterminable,
-                format!(
-                    "{id}: trusted principal was deleted; account unknown; remove the stale statement ({sid})"
-                ),
-                true,
-            ),
-        },
-        Trusted::Unrecognized(p) => match &mfa {
-            Some(how) => (
-                Status::Pass,
-                format!(
-                    "{p} (not an account, ARN or unique ID) may assume the role only with MFA ({how}; {sid})"
-                ),
-                true,
-            ),
-            None => (
-                Status::NotDeterminable,
-                format!(
-                    "{p}: principal not recognized as an account, ARN or unique ID; account unknown ({sid})"
-                ),
-                true,
-            ),
-        },
-        Trusted::Federated(p) => {
-            let external = match Arn::parse(p).and_then(|a| a.real_account()) {
-                Some(id) => !is_internal(account, id),
-                None => true,
             };
             (
-                Status::Manual,
+                Status::Fail,
                 format!(
-                    "federated {p} ({}): MFA is enforced at the identity provider, not in these inputs; request \
-                     the identity provider's MFA evidence ({sid})",
-                    actions.join(", ")
+                    "{written} (any AWS principal) is trusted {condition}: anyone may assume the role{} ({sid})",
+                    if mfa.is_some() {
+                        "; its MFA condition does not limit who"
+                    } else {
+                        ""
+                    }
                 ),
-                external,
+                true,
             )
         }
-    };
-    Part {
-        statement,
-        status,
-        text,
-        external,
-        classified: matches!(trusted, Trusted::Account { .. }),
-        protecting_deny: if mfa.is_some() && !allow_requires_mfa(statement) {
-            deny
-        } else {
-            None
+        Some(cond) => match mfa {
+            Some(how) => (
+                Status::Pass,
+                format!(
+                    "{written} restricted by {cond} may assume the role only with MFA ({how}; {sid})"
+                ),
+                true,
+            ),
+            None => (
+                Status::Fail,
+                format!(
+                    "{written} restricted by {cond} may assume the role without MFA{external_id} ({sid})"
+                ),
+                true,
+            ),
         },
     }
+}
+
+/// A deleted principal's unique ID: PASS with MFA, else NOT_DETERMINABLE.
+fn unique_id_verdict(id: &str, w: &Wording) -> (Status, String, bool) {
+    let sid = &w.sid;
+    match &w.mfa {
+        Some(how) => (
+            Status::Pass,
+            format!(
+                "{id} (unresolvable unique ID: the trusted principal was deleted) may assume the role only \
+                 with MFA ({how}; {sid}); remove the stale statement"
+            ),
+            true,
+        ),
+        None => (
+            Status::NotDeterminable,
+            format!(
+                "{id}: trusted principal was deleted; account unknown; remove the stale statement ({sid})"
+            ),
+            true,
+        ),
+    }
+}
+
+/// An unrecognized AWS principal: PASS with MFA, else NOT_DETERMINABLE.
+fn unrecognized_verdict(p: &str, w: &Wording) -> (Status, String, bool) {
+    let sid = &w.sid;
+    match &w.mfa {
+        Some(how) => (
+            Status::Pass,
+            format!(
+                "{p} (not an account, ARN or unique ID) may assume the role only with MFA ({how}; {sid})"
+            ),
+            true,
+        ),
+        None => (
+            Status::NotDeterminable,
+            format!(
+                "{p}: principal not recognized as an account, ARN or unique ID; account unknown ({sid})"
+            ),
+            true,
+        ),
+    }
+}
+
+/// A SAML or OIDC provider: MANUAL (MFA is the identity provider's).
+fn federated_verdict(
+    account: &Account,
+    p: &str,
+    actions: &[&str],
+    w: &Wording,
+) -> (Status, String, bool) {
+    let sid = &w.sid;
+    let external = match Arn::parse(p).and_then(|a| a.real_account()) {
+        Some(id) => !is_internal(account, id),
+        None => true,
+    };
+    (
+        Status::Manual,
+        format!(
+            "federated {p} ({}): MFA is enforced at the identity provider, not in these inputs; request \
+             the identity provider's MFA evidence ({sid})",
+            actions.join(", ")
+        ),
+        external,
+    )
 }
 
 fn evidence(role: &Role, parts: &[Part]) -> String {

@@ -10,7 +10,9 @@
 
 use std::collections::BTreeSet;
 
-use super::helpers::policy_sources::{Index, RoutedDocument, push_unique, quoted_list, user_policies};
+use super::helpers::policy_sources::{
+    Index, RoutedDocument, UserPolicies, push_unique, quoted_list, user_policies,
+};
 use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
 use super::helpers::{result, require};
 use crate::model::iam::User;
@@ -285,8 +287,46 @@ fn coverage_gaps(statement: &Statement) -> Vec<String> {
     gaps
 }
 
-fn judge(account: &Account, index: &Index<'_>, user: &User) -> CheckResult {
-    let policies = user_policies(index, user);
+/// Policy names the user route reaches that are not in the export, by kind.
+struct Missing {
+    /// AWS managed policies taken to hold no MFA Deny.
+    assumed: Vec<String>,
+    /// The same, named for the list of policies checked.
+    assumed_names: Vec<String>,
+    /// Customer policies that could hold the MFA Deny.
+    unknown: Vec<String>,
+}
+
+impl Missing {
+    fn of(policies: &UserPolicies<'_>) -> Self {
+        let assumed = policies
+            .missing
+            .iter()
+            .filter(|m| m.aws_managed)
+            .map(|m| m.to_string())
+            .collect();
+        let assumed_names = policies
+            .missing
+            .iter()
+            .filter(|m| m.aws_managed)
+            .map(|m| format!("{} ({}, AWS managed, not in the export)", m.name, m.route))
+            .collect();
+        let unknown = policies
+            .missing
+            .iter()
+            .filter(|m| !m.aws_managed)
+            .map(|m| m.to_string())
+            .collect();
+        Missing {
+            assumed,
+            assumed_names,
+            unknown,
+        }
+    }
+}
+
+/// The MFA Deny statements that apply in K or S, and the labels of those that apply in neither.
+fn mfa_denies<'d, 'a>(policies: &'d UserPolicies<'a>) -> (Vec<Candidate<'d, 'a>>, Vec<String>) {
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut ignored: Vec<String> = Vec::new();
     for doc in &policies.documents {
@@ -309,114 +349,134 @@ fn judge(account: &Account, index: &Index<'_>, user: &User) -> CheckResult {
             });
         }
     }
+    (candidates, ignored)
+}
 
+fn judge(account: &Account, index: &Index<'_>, user: &User) -> CheckResult {
+    let policies = user_policies(index, user);
+    let (candidates, ignored) = mfa_denies(&policies);
+    let missing = Missing::of(&policies);
+    let (status, mut reason, used) = match enforcement(&candidates) {
+        Some((reason, used)) => (Status::Pass, reason, used),
+        None => {
+            let (status, reason) = not_enforced(&policies, &candidates, &missing);
+            (status, reason, candidates.iter().collect())
+        }
+    };
+    append_notes(status, &mut reason, &missing.assumed, &ignored);
+    let (source, sources) = evidence_sources(user, &policies, &used);
+    let mut r = result(
+        &META,
+        account,
+        user.arn.clone(),
+        status,
+        reason,
+        Some(source),
+    );
+    r.evidence = evidence(user, &policies, &used);
+    r.evidence_sources = sources;
+    r
+}
+
+/// The PASS reason and the statements that enforce MFA (one covering both contexts, or one
+/// for K and one for S), or `None` when the denies do not enforce it.
+fn enforcement<'c, 'd, 'a>(
+    candidates: &'c [Candidate<'d, 'a>],
+) -> Option<(String, Vec<&'c Candidate<'d, 'a>>)> {
     let full_k = candidates.iter().find(|c| c.full_in(Context::K));
     let full_s = candidates.iter().find(|c| c.full_in(Context::S));
     let both = candidates
         .iter()
         .find(|c| c.full_in(Context::K) && c.full_in(Context::S));
+    match (both, full_k, full_s) {
+        (Some(c), _, _) => Some((
+            format!(
+                "MFA enforced: {} denies {} on all resources without MFA, for long-term access keys \
+                 and for console or temporary sessions",
+                c.label(),
+                what_it_denies(c.statement)
+            ),
+            vec![c],
+        )),
+        (None, Some(k), Some(s)) => Some((
+            format!(
+                "MFA enforced by two Deny statements together: long-term access keys by {} ({}); \
+                 console or temporary sessions without MFA by {} ({})",
+                k.label(),
+                what_it_denies(k.statement),
+                s.label(),
+                what_it_denies(s.statement)
+            ),
+            vec![k, s],
+        )),
+        _ => None,
+    }
+}
 
-    let assumed: Vec<String> = policies
-        .missing
+/// NOT_DETERMINABLE (a missing policy could complete it), PARTIAL (MFA denies with gaps) or
+/// FAIL (no MFA Deny), with the reason.
+fn not_enforced(
+    policies: &UserPolicies<'_>,
+    candidates: &[Candidate],
+    missing: &Missing,
+) -> (Status, String) {
+    let uncovered: Vec<&str> = Context::WITHOUT_MFA
         .iter()
-        .filter(|m| m.aws_managed)
-        .map(|m| m.to_string())
+        .filter(|&&ctx| !candidates.iter().any(|c| c.full_in(ctx)))
+        .map(|ctx| ctx.description())
         .collect();
-    let assumed_names: Vec<String> = policies
-        .missing
+    let partial = candidates
         .iter()
-        .filter(|m| m.aws_managed)
-        .map(|m| format!("{} ({}, AWS managed, not in the export)", m.name, m.route))
-        .collect();
-    let missing: Vec<String> = policies
-        .missing
-        .iter()
-        .filter(|m| !m.aws_managed)
-        .map(|m| m.to_string())
-        .collect();
+        .map(Candidate::describe_with_gaps)
+        .collect::<Vec<_>>()
+        .join(" | ");
+    if !missing.unknown.is_empty() {
+        let found = if candidates.is_empty() {
+            "no MFA Deny in the documents that are in the export".to_string()
+        } else {
+            format!("partial control found: {partial}")
+        };
+        (
+            Status::NotDeterminable,
+            format!(
+                "not determinable: missing from the export, and could hold the MFA Deny: {}; {found}",
+                missing.unknown.join(" | ")
+            ),
+        )
+    } else if !candidates.is_empty() {
+        (
+            Status::Partial,
+            format!(
+                "MFA Deny with gaps, not enforced for {}: {partial}",
+                uncovered.join(" nor for ")
+            ),
+        )
+    } else {
+        (Status::Fail, no_mfa_deny(policies, missing))
+    }
+}
 
-    let mut used: Vec<&Candidate> = Vec::new();
-    let (status, mut reason) = match (both, full_k, full_s) {
-        (Some(c), _, _) => {
-            used.push(c);
-            (
-                Status::Pass,
-                format!(
-                    "MFA enforced: {} denies {} on all resources without MFA, for long-term access keys \
-                     and for console or temporary sessions",
-                    c.label(),
-                    what_it_denies(c.statement)
-                ),
-            )
-        }
-        (None, Some(k), Some(s)) => {
-            used.push(k);
-            used.push(s);
-            (
-                Status::Pass,
-                format!(
-                    "MFA enforced by two Deny statements together: long-term access keys by {} ({}); \
-                     console or temporary sessions without MFA by {} ({})",
-                    k.label(),
-                    what_it_denies(k.statement),
-                    s.label(),
-                    what_it_denies(s.statement)
-                ),
-            )
-        }
-        _ => {
-            used.extend(candidates.iter());
-            let uncovered: Vec<&str> = Context::WITHOUT_MFA
-                .iter()
-                .filter(|&&ctx| !candidates.iter().any(|c| c.full_in(ctx)))
-                .map(|ctx| ctx.description())
-                .collect();
-            let partial = candidates
-                .iter()
-                .map(Candidate::describe_with_gaps)
-                .collect::<Vec<_>>()
-                .join(" | ");
-            if !missing.is_empty() {
-                let found = if candidates.is_empty() {
-                    "no MFA Deny in the documents that are in the export".to_string()
-                } else {
-                    format!("partial control found: {partial}")
-                };
-                (
-                    Status::NotDeterminable,
-                    format!(
-                        "not determinable: missing from the export, and could hold the MFA Deny: {}; {found}",
-                        missing.join(" | ")
-                    ),
-                )
-            } else if !candidates.is_empty() {
-                (
-                    Status::Partial,
-                    format!(
-                        "MFA Deny with gaps, not enforced for {}: {partial}",
-                        uncovered.join(" nor for ")
-                    ),
-                )
-            } else {
-                let checked = if policies.documents.is_empty() && assumed.is_empty() {
-                    "the user has no policies (no inline, attached, group or boundary policy)"
-                        .to_string()
-                } else {
-                    let mut names: Vec<String> = policies
-                        .documents
-                        .iter()
-                        .map(|d| format!("{} ({})", d.name, d.route))
-                        .collect();
-                    names.extend(assumed_names.iter().cloned());
-                    format!(
-                        "no Deny statement requires MFA in the user's policies: {}",
-                        names.join(", ")
-                    )
-                };
-                (Status::Fail, checked)
-            }
-        }
-    };
+/// The FAIL reason: which policies were searched for an MFA Deny.
+fn no_mfa_deny(policies: &UserPolicies<'_>, missing: &Missing) -> String {
+    if policies.documents.is_empty() && missing.assumed.is_empty() {
+        "the user has no policies (no inline, attached, group or boundary policy)".to_string()
+    } else {
+        let mut names: Vec<String> = policies
+            .documents
+            .iter()
+            .map(|d| format!("{} ({})", d.name, d.route))
+            .collect();
+        names.extend(missing.assumed_names.iter().cloned());
+        format!(
+            "no Deny statement requires MFA in the user's policies: {}",
+            names.join(", ")
+        )
+    }
+}
+
+/// Adds, to a result other than PASS, the assumed AWS managed policies and the ignored
+/// denies; to a FAIL, the SCP note.
+fn append_notes(status: Status, reason: &mut String, assumed: &[String], ignored: &[String]) {
     if status != Status::Pass {
         if !assumed.is_empty() {
             reason.push_str(&format!(
@@ -435,12 +495,19 @@ fn judge(account: &Account, index: &Index<'_>, user: &User) -> CheckResult {
     if status == Status::Fail {
         reason.push_str(&format!("; {SCP_NOTE}"));
     }
+}
 
+/// The primary source (the first statement used, else the user) and the other sources.
+fn evidence_sources(
+    user: &User,
+    policies: &UserPolicies<'_>,
+    used: &[&Candidate],
+) -> (SourceRef, Vec<SourceRef>) {
     let source = used
         .first()
         .map_or_else(|| user.source.clone(), |c| c.source());
     let mut sources = Vec::new();
-    for c in &used {
+    for c in used {
         push_unique(&mut sources, c.source(), Some(&source));
     }
     push_unique(&mut sources, user.source.clone(), Some(&source));
@@ -450,18 +517,7 @@ fn judge(account: &Account, index: &Index<'_>, user: &User) -> CheckResult {
     for doc in &policies.documents {
         push_unique(&mut sources, doc.entry.clone(), Some(&source));
     }
-
-    let mut r = result(
-        &META,
-        account,
-        user.arn.clone(),
-        status,
-        reason,
-        Some(source),
-    );
-    r.evidence = evidence(user, &policies, &used);
-    r.evidence_sources = sources;
-    r
+    (source, sources)
 }
 
 /// `all actions` or `all actions except MFA/password self-service (...)`.
@@ -477,7 +533,7 @@ fn what_it_denies(statement: &Statement) -> String {
 
 fn evidence(
     user: &User,
-    policies: &super::helpers::policy_sources::UserPolicies<'_>,
+    policies: &UserPolicies<'_>,
     used: &[&Candidate],
 ) -> String {
     let mut lines = vec![format!("user={}", user.name)];

@@ -70,9 +70,20 @@ pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
         return;
     };
     let index = Index::new(auth);
+    let attached_to = attachments(auth);
+    let mut tested: BTreeSet<String> = BTreeSet::new();
+    test_managed(account, &index, &attached_to, &mut tested, out);
+    test_unexported(account, &index, &attached_to, &mut tested, out);
+    test_inline(account, auth, &mut tested, out);
+}
 
-    // Customer managed policy ARN -> the entities that list it in AttachedManagedPolicies.
-    let mut attached_to: BTreeMap<&str, Vec<(String, &SourceRef)>> = BTreeMap::new();
+/// Customer managed policy ARN -> the entities that list it in AttachedManagedPolicies.
+type Attachments<'a> = BTreeMap<&'a str, Vec<(String, &'a SourceRef)>>;
+
+/// Attachment list by customer managed policy ARN: the entities that list it in
+/// AttachedManagedPolicies (users, then groups, then roles), with their sources.
+fn attachments(auth: &Authorization) -> Attachments<'_> {
+    let mut attached_to: Attachments = BTreeMap::new();
     for u in &auth.users {
         collect(&mut attached_to, &u.attached, &u.arn, &u.source);
     }
@@ -84,8 +95,17 @@ pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
         let entity = r.arn.clone();
         collect(&mut attached_to, &r.attached, &entity, &r.source);
     }
+    attached_to
+}
 
-    let mut tested: BTreeSet<String> = BTreeSet::new();
+/// Tests each customer managed policy of the export that is attached (by its count or a list).
+fn test_managed(
+    account: &Account,
+    index: &Index<'_>,
+    attached_to: &Attachments<'_>,
+    tested: &mut BTreeSet<String>,
+    out: &mut Vec<CheckResult>,
+) {
     for policy in index.policies.values() {
         if policy.is_aws_managed() {
             continue;
@@ -101,7 +121,18 @@ pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
             listed.map_or(&[][..], |v| v.as_slice()),
         ));
     }
-    for (arn, entities) in &attached_to {
+}
+
+/// NOT_DETERMINABLE for each attached customer managed policy whose document is not in the
+/// export.
+fn test_unexported(
+    account: &Account,
+    index: &Index<'_>,
+    attached_to: &Attachments<'_>,
+    tested: &mut BTreeSet<String>,
+    out: &mut Vec<CheckResult>,
+) {
+    for (arn, entities) in attached_to {
         if index.policies.contains_key(arn) || !tested.insert(arn.to_string()) {
             continue;
         }
@@ -126,23 +157,31 @@ pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
         r.evidence_sources = entities.iter().skip(1).map(|(_, s)| (*s).clone()).collect();
         out.push(r);
     }
+}
 
+/// Tests each inline policy of users, then groups, then roles.
+fn test_inline(
+    account: &Account,
+    auth: &Authorization,
+    tested: &mut BTreeSet<String>,
+    out: &mut Vec<CheckResult>,
+) {
     for u in &auth.users {
         let entity = u.arn.clone();
         for p in &u.inline_policies {
-            push_inline(account, &mut tested, out, &entity, p);
+            push_inline(account, tested, out, &entity, p);
         }
     }
     for g in &auth.groups {
         let entity = g.arn.clone();
         for p in &g.inline_policies {
-            push_inline(account, &mut tested, out, &entity, p);
+            push_inline(account, tested, out, &entity, p);
         }
     }
     for r in &auth.roles {
         let entity = r.arn.clone();
         for p in &r.inline_policies {
-            push_inline(account, &mut tested, out, &entity, p);
+            push_inline(account, tested, out, &entity, p);
         }
     }
 }
@@ -213,13 +252,10 @@ fn statement_lines(file: &SourceRef, statements: &[&Statement]) -> (Vec<String>,
     (lines, sources)
 }
 
-fn judge_managed(
-    account: &Account,
-    policy: &ManagedPolicy,
-    listed: &[(String, &SourceRef)],
-) -> CheckResult {
+/// The policy's first evidence line: name, ARN, attachment count and the entities listing it.
+fn attachment_line(policy: &ManagedPolicy, listed: &[(String, &SourceRef)]) -> String {
     let entities: Vec<String> = listed.iter().map(|(e, _)| e.clone()).collect();
-    let mut evidence = vec![format!(
+    format!(
         "policy={} ({}); AttachmentCount={}; attached to: {}",
         policy.name,
         policy.arn,
@@ -229,7 +265,15 @@ fn judge_managed(
         } else {
             entities.join(", ")
         }
-    )];
+    )
+}
+
+fn judge_managed(
+    account: &Account,
+    policy: &ManagedPolicy,
+    listed: &[(String, &SourceRef)],
+) -> CheckResult {
+    let mut evidence = vec![attachment_line(policy, listed)];
     let (document, version_source, version_id) = match default_document(policy) {
         Ok(found) => found,
         Err(gap) => {

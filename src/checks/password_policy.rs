@@ -7,7 +7,8 @@
 
 use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
 use super::helpers::{result};
-use crate::model::{ExportKind, PasswordPolicyEvidence};
+use crate::model::{Account, ExportKind, PasswordPolicyEvidence};
+use crate::primitives::source::SourceRef;
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -71,53 +72,17 @@ pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
             ),
             None,
         ),
-        Some(PasswordPolicyEvidence::NotSet { source }) => {
-            let mut r = result(
-                &META,
-                account,
-                account.root_arn(),
-                Status::Fail,
-                format!(
-                    "no password policy is set (NoSuchEntity): AWS defaults apply (minimum length 8, no reuse \
-                     prevention); {required}"
-                ),
-                Some(source.clone()),
-            );
-            r.evidence = "GetAccountPasswordPolicy: NoSuchEntity (no password policy)".into();
-            r
-        }
+        Some(PasswordPolicyEvidence::NotSet { source }) => not_set(account, source, &required),
         Some(PasswordPolicyEvidence::Set {
             minimum_length,
             reuse_prevention,
             fields,
             source,
         }) => {
-            let checks = [
+            let (status, reason) = verdict_on_set(&[
                 ("MinimumPasswordLength", *minimum_length, min_length),
                 ("PasswordReusePrevention", *reuse_prevention, min_reuse),
-            ];
-            let shortfalls: Vec<String> = checks
-                .iter()
-                .filter_map(|&(name, value, min)| match value {
-                    Some(v) if v >= min => None,
-                    Some(v) => Some(format!("{name} {v} is below {min}")),
-                    None => Some(format!("{name} not set (required >= {min})")),
-                })
-                .collect();
-            let (status, reason) = if shortfalls.is_empty() {
-                let met: Vec<String> = checks
-                    .iter()
-                    .map(|&(name, value, min)| {
-                        format!("{name} {} (required >= {min})", value.unwrap_or_default())
-                    })
-                    .collect();
-                (Status::Pass, met.join("; "))
-            } else {
-                (
-                    Status::Fail,
-                    format!("password policy falls short: {}", shortfalls.join("; ")),
-                )
-            };
+            ]);
             let mut r = result(
                 &META,
                 account,
@@ -135,6 +100,50 @@ pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
         }
     };
     out.push(r);
+}
+
+/// FAIL: the account has no password policy (NoSuchEntity), so AWS defaults apply.
+fn not_set(account: &Account, source: &SourceRef, required: &str) -> CheckResult {
+    let mut r = result(
+        &META,
+        account,
+        account.root_arn(),
+        Status::Fail,
+        format!(
+            "no password policy is set (NoSuchEntity): AWS defaults apply (minimum length 8, no reuse \
+             prevention); {required}"
+        ),
+        Some(source.clone()),
+    );
+    r.evidence = "GetAccountPasswordPolicy: NoSuchEntity (no password policy)".into();
+    r
+}
+
+/// PASS when every `(setting, value, minimum)` meets its minimum, else FAIL naming each
+/// shortfall.
+fn verdict_on_set(checks: &[(&str, Option<u64>, u64)]) -> (Status, String) {
+    let shortfalls: Vec<String> = checks
+        .iter()
+        .filter_map(|&(name, value, min)| match value {
+            Some(v) if v >= min => None,
+            Some(v) => Some(format!("{name} {v} is below {min}")),
+            None => Some(format!("{name} not set (required >= {min})")),
+        })
+        .collect();
+    if shortfalls.is_empty() {
+        let met: Vec<String> = checks
+            .iter()
+            .map(|&(name, value, min)| {
+                format!("{name} {} (required >= {min})", value.unwrap_or_default())
+            })
+            .collect();
+        (Status::Pass, met.join("; "))
+    } else {
+        (
+            Status::Fail,
+            format!("password policy falls short: {}", shortfalls.join("; ")),
+        )
+    }
 }
 
 #[cfg(test)]

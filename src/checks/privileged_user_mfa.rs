@@ -12,6 +12,7 @@ use super::helpers::privilege::{self, Assessment, Privilege};
 use super::helpers::{conflicting_rows, require, result};
 use super::{CheckContext, CheckMeta, CheckResult, References, Severity, Status, Title};
 use crate::model::credential::CredentialFields;
+use crate::primitives::source::SourceRef;
 use crate::model::{
     Account, Authorization, CredentialEntry, CredentialReport, ExportKind, Flag,
 };
@@ -99,21 +100,7 @@ fn privileges(a: &Assessment) -> String {
 fn judge(account: &Account, a: &Assessment, entry: Option<&CredentialEntry>) -> CheckResult {
     let grant_sources: Vec<_> = a.grants.iter().map(|g| g.source.clone()).collect();
     let Some(entry) = entry else {
-        let mut r = result(
-            &META,
-            account,
-            a.arn.clone(),
-            Status::NotDeterminable,
-            format!(
-                "not in the credential report (created after it was generated, or a different export date): \
-                 MFA unknown; {}",
-                privileges(a)
-            ),
-            Some(a.source.clone()),
-        );
-        r.evidence = assessment_evidence(a);
-        r.evidence_sources = grant_sources;
-        return r;
+        return not_in_report(account, a, grant_sources);
     };
     if entry.is_conflicting() {
         let mut r = conflicting_rows(
@@ -136,9 +123,55 @@ fn judge(account: &Account, a: &Assessment, entry: Option<&CredentialEntry>) -> 
         .filter(|k| k.active)
         .map(|k| k.credential_name())
         .collect();
+    let (status, mut reason) = verdict(a, f, &keys);
+    for key in &keys {
+        reason.push_str(&format!(
+            "; and {key} active: keys are not MFA-protected unless a policy denies without MFA, see \
+             mfa-enforced-by-policy"
+        ));
+    }
+    let mut r = result(
+        &META,
+        account,
+        a.arn.clone(),
+        status,
+        reason,
+        Some(row.source.clone()),
+    );
+    r.evidence = format!("{}; {}", credential_evidence(f), assessment_evidence(a));
+    r.evidence_sources = grant_sources;
+    r
+}
+
+/// NOT_DETERMINABLE: the privileged user has no credential report row, so MFA is unknown.
+fn not_in_report(
+    account: &Account,
+    a: &Assessment,
+    grant_sources: Vec<SourceRef>,
+) -> CheckResult {
+    let mut r = result(
+        &META,
+        account,
+        a.arn.clone(),
+        Status::NotDeterminable,
+        format!(
+            "not in the credential report (created after it was generated, or a different export date): \
+             MFA unknown; {}",
+            privileges(a)
+        ),
+        Some(a.source.clone()),
+    );
+    r.evidence = assessment_evidence(a);
+    r.evidence_sources = grant_sources;
+    r
+}
+
+/// The status and reason from the user's privilege, MFA device and ways to sign in
+/// (`keys`: the active access keys).
+fn verdict(a: &Assessment, f: &CredentialFields, keys: &[&str]) -> (Status, String) {
     let cannot_sign_in = f.password_enabled != Flag::True && keys.is_empty();
     // A user who cannot sign in passes before any missing-document rule applies.
-    let (status, mut reason) = match a.privilege {
+    match a.privilege {
         Privilege::Full if f.mfa_active => (
             Status::Pass,
             format!("MFA device active; {}", privileges(a)),
@@ -160,24 +193,7 @@ fn judge(account: &Account, a: &Assessment, entry: Option<&CredentialEntry>) -> 
         ),
         Privilege::Unknown => (Status::NotDeterminable, privileges(a)),
         _ => (Status::Fail, format!("no MFA device; {}", privileges(a))),
-    };
-    for key in &keys {
-        reason.push_str(&format!(
-            "; and {key} active: keys are not MFA-protected unless a policy denies without MFA, see \
-             mfa-enforced-by-policy"
-        ));
     }
-    let mut r = result(
-        &META,
-        account,
-        a.arn.clone(),
-        status,
-        reason,
-        Some(row.source.clone()),
-    );
-    r.evidence = format!("{}; {}", credential_evidence(f), assessment_evidence(a));
-    r.evidence_sources = grant_sources;
-    r
 }
 
 fn credential_evidence(f: &CredentialFields) -> String {
