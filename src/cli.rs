@@ -114,6 +114,11 @@ pub struct AuditArgs {
     /// FAIL when the root user was used fewer than this many days before the as-of.
     #[arg(long, value_name = "N", default_value_t = Thresholds::DEFAULT.root_usage_days)]
     pub root_usage_days: i64,
+    /// With --as-of: a credential report generated more than this many days before it is an
+    /// export-completeness difference (at least 1).
+    #[arg(long, value_name = "N", default_value_t = Thresholds::DEFAULT.max_export_age_days,
+          value_parser = clap::value_parser!(i64).range(1..))]
+    pub max_export_age_days: i64,
 }
 
 /// `checks` options.

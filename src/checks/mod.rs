@@ -75,6 +75,14 @@ pub struct Thresholds {
     /// `--root-usage-days`: FAIL when root was used fewer than this many days before the as-of.
     #[serde(default = "default_root_usage_days")]
     pub root_usage_days: i64,
+    /// `--max-export-age-days`: with `--as-of`, a credential report generated more than this
+    /// many days before it is an `export-completeness` difference.
+    #[serde(default = "default_max_export_age_days")]
+    pub max_export_age_days: i64,
+}
+
+fn default_max_export_age_days() -> i64 {
+    Thresholds::DEFAULT.max_export_age_days
 }
 
 fn default_root_usage_days() -> i64 {
@@ -89,6 +97,7 @@ impl Thresholds {
         min_password_length: 14,
         min_password_reuse: 24,
         root_usage_days: 90,
+        max_export_age_days: 7,
     };
 }
 
@@ -136,6 +145,7 @@ registry! {
     cloudshell_full_access,
     expired_server_certificates,
     privileged_user_mfa,
+    export_completeness,
 }
 
 /// The check with this ID.

@@ -26,6 +26,7 @@ pub fn run(args: &AuditArgs) -> Result<(), CommandError> {
             min_password_length: args.min_password_length,
             min_password_reuse: args.min_password_reuse,
             root_usage_days: args.root_usage_days,
+            max_export_age_days: args.max_export_age_days,
         },
         command_line: command_line(),
         progress: crate::stages::progress::Mode::detect(args.quiet),

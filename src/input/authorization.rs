@@ -3,7 +3,7 @@
 
 use super::{AccountCollector, AccountKey};
 use crate::model::iam::{
-    Attachment, Authorization, Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role,
+    Attachment, Authorization, Group, InlinePolicy, ManagedPolicy, PageInfo, PolicyVersion, Role,
     RoleLastUsed, User,
 };
 use crate::primitives::error::InputError;
@@ -107,6 +107,14 @@ pub fn parse(text: &str, file: &FileRef) -> Result<Parsed, InputError> {
             .enumerate()
             .map(|(i, p)| conv.policy(i, p))
             .collect::<Result<_, _>>()?,
+        pages: vec![PageInfo {
+            source: file.at(if raw.is_truncated.is_some() {
+                "/IsTruncated"
+            } else {
+                ""
+            }),
+            is_truncated: raw.is_truncated,
+        }],
     };
     Ok(Parsed {
         authorization,
@@ -346,6 +354,8 @@ struct RawExport {
     roles: Vec<RawRole>,
     #[serde(rename = "Policies", default, deserialize_with = "nullable")]
     policies: Vec<RawPolicy>,
+    #[serde(rename = "IsTruncated")]
+    is_truncated: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -444,6 +454,25 @@ mod tests {
             sha256: "x".into(),
         };
         parse(text, &file).unwrap_err().location
+    }
+
+    #[test]
+    fn each_file_records_its_is_truncated_as_one_page() {
+        let file = FileRef {
+            file: "a.json".into(),
+            sha256: "x".into(),
+        };
+        let paged = parse(r#"{"UserDetailList": [], "IsTruncated": true}"#, &file).unwrap();
+        assert_eq!(
+            paged.authorization.pages,
+            vec![PageInfo {
+                source: file.at("/IsTruncated"),
+                is_truncated: Some(true),
+            }]
+        );
+        let whole = parse(r#"{"UserDetailList": []}"#, &file).unwrap();
+        assert_eq!(whole.authorization.pages[0].is_truncated, None);
+        assert_eq!(whole.authorization.pages[0].source, file.at(""));
     }
 
     #[test]

@@ -155,6 +155,17 @@ pub struct Authorization {
     pub roles: Vec<Role>,
     /// `Policies`.
     pub policies: Vec<ManagedPolicy>,
+    /// Each file the export was read from, in load order, with its `IsTruncated`.
+    pub pages: Vec<PageInfo>,
+}
+
+/// One file of an authorization export and whether it says more pages follow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageInfo {
+    /// The file (its `/IsTruncated` pointer when it has the key, else the whole file).
+    pub source: SourceRef,
+    /// `IsTruncated`, when the file carries it.
+    pub is_truncated: Option<bool>,
 }
 
 impl Authorization {
@@ -186,5 +197,6 @@ impl Authorization {
         extend(&mut self.groups, other.groups, |g| &g.arn);
         extend(&mut self.roles, other.roles, |r| &r.arn);
         extend(&mut self.policies, other.policies, |p| &p.arn);
+        self.pages.extend(other.pages);
     }
 }

@@ -19,6 +19,14 @@ fn usage_errors_exit_2() {
             "2024-13-01",
         ],
         vec!["audit", report, "-o", "/tmp/x.xlsx", "--no-such-flag"],
+        vec![
+            "audit",
+            report,
+            "-o",
+            "/tmp/x.xlsx",
+            "--max-export-age-days",
+            "0",
+        ],
     ] {
         let (code, _, stderr) = raw(&args);
         assert_eq!(code, 2, "{args:?}: {stderr}");

@@ -195,6 +195,54 @@ fn cover_names_hardware_vs_virtual_mfa_only_for_the_account_without_a_device_lis
     )
     .unwrap();
     assert_eq!(meta["options"]["root_usage_days"], 90);
+    assert_eq!(meta["options"]["max_export_age_days"], 7);
+    assert!(
+        cover
+            .iter()
+            .any(|c| c.starts_with("7 days: with --as-of")
+                && c.ends_with("no effect without --as-of")),
+        "{cover:?}"
+    );
+}
+
+#[test]
+fn a_report_generated_longer_before_the_as_of_than_max_export_age_days_is_a_difference() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2025-Q2");
+    let completeness = |extra: &[&str]| -> Vec<(String, String, String)> {
+        let mut args = vec!["--as-of", "2025-07-15"];
+        args.extend_from_slice(extra);
+        let run = audit(&[&samples], &args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.results
+            .iter()
+            .filter(|r| r["check_id"] == "export-completeness")
+            .map(|r| {
+                (
+                    r["account_id"].as_str().unwrap().to_string(),
+                    r["status"].as_str().unwrap().to_string(),
+                    r["reason"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // B's report was generated 2025-06-30T12:00:00Z, 15 whole days before the end of 2025-07-15.
+    let strict = completeness(&[]);
+    assert_eq!(strict[1].1, "FAIL", "{strict:?}");
+    assert!(
+        strict[1].2.contains(
+            "credential report generated 2025-06-30T12:00:00Z, 15 days before as-of 2025-07-15; \
+             more than --max-export-age-days 7"
+        ),
+        "{strict:?}"
+    );
+    // C is a plain CSV: an old latest timestamp is no difference.
+    assert_eq!(strict[2].1, "PASS", "{strict:?}");
+    let lenient = completeness(&["--max-export-age-days", "15"]);
+    assert_eq!(lenient[1].1, "PASS", "{lenient:?}");
+    assert!(
+        lenient[1].2.starts_with("4 comparisons agree"),
+        "{lenient:?}"
+    );
 }
 
 #[test]

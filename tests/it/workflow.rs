@@ -21,7 +21,7 @@ fn text(p: &Path) -> &str {
 fn q1() -> Run {
     let run = audit(&[&samples("2025-Q1")], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.results.len(), 98, "Q1: A 36, B 36, C 26");
+    assert_eq!(run.results.len(), 101, "Q1: A 37, B 37, C 27");
     run
 }
 
@@ -38,7 +38,7 @@ fn q2(baseline: &Path) -> Run {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.results.len(), 100, "Q2: A 40, B 36, C 24");
+    assert_eq!(run.results.len(), 103, "Q2: A 41, B 37, C 25");
     run
 }
 
@@ -56,6 +56,7 @@ fn s(v: &Value) -> String {
 const A: &str = "111111111111";
 const B: &str = "222222222222";
 const C: &str = "333333333333";
+const A_ROOT: &str = "arn:aws:iam::111111111111:root";
 const ERIN: &str = "arn:aws:iam::111111111111:user/erin";
 const GRACE: &str = "arn:aws:iam::222222222222:user/grace";
 const HEIDI: &str = "arn:aws:iam::222222222222:user/heidi";
@@ -95,6 +96,7 @@ fn changes(run: &Run) -> Vec<(String, String, String, String, String, String)> {
 fn expected_changes() -> Vec<(String, String, String, String, String, String)> {
     [
         (A, "console-user-mfa", ERIN, "", "new", ""),
+        (A, "export-completeness", A_ROOT, "", "changed", "PASS"),
         (A, "mfa-enforced-by-policy", ERIN, "", "new", ""),
         (A, "no-user-attached-policies", ERIN, "", "new", ""),
         (A, "unused-credentials", ERIN, "password", "new", ""),
@@ -158,7 +160,7 @@ fn q2_against_q1_shows_every_kind_of_change_and_each_exception_standing() {
     let changes_meta = &meta(&run)["changes"];
     assert_eq!(
         changes_meta["counts"],
-        json!({"new": 4, "unchanged": 94, "changed": 2, "resolved": 1, "removed": 1})
+        json!({"new": 4, "unchanged": 96, "changed": 3, "resolved": 1, "removed": 1})
     );
     assert_eq!(changes_meta["gone"], expected_gone());
     assert!(
@@ -318,7 +320,7 @@ fn q2_against_q1_shows_every_kind_of_change_and_each_exception_standing() {
     assert!(
         cover
             .iter()
-            .any(|c| c.contains("4 new, 2 changed, 94 unchanged; 1 resolved, 1 removed")),
+            .any(|c| c.contains("4 new, 3 changed, 96 unchanged; 1 resolved, 1 removed")),
         "{cover:?}"
     );
 }
@@ -452,7 +454,7 @@ fn samples_readme_lists_the_same_changes() {
                 })
         })
         .collect();
-    let user = |arn: &str| arn.rsplit('/').next().unwrap().to_string();
+    let user = |arn: &str| arn.rsplit(['/', ':']).next().unwrap().to_string();
     let mut expected: Vec<(String, String, String, String)> = expected_changes()
         .into_iter()
         .map(|c| (c.0, c.1, user(&c.2), c.4))

@@ -316,6 +316,13 @@ fn options(w: &mut Writer, record: &RunRecord) -> Result<u32, OutputError> {
             t.root_usage_days
         ),
     )?;
+    w.fact(
+        "Max export age (--max-export-age-days)",
+        &format!(
+            "{} days: with --as-of, a credential report generated longer before it is an export-completeness difference; no effect without --as-of",
+            t.max_export_age_days
+        ),
+    )?;
     w.fact("Keep going (--keep-going)", yes_no(o.keep_going))?;
     w.fact(
         "Organization accounts (--org-accounts)",
