@@ -9,7 +9,7 @@ pub mod privilege;
 use super::{CheckMeta, CheckResult, Status, Thresholds};
 use crate::model::credential::CredentialFields;
 use crate::model::{
-    AccessKey, Account, Authorization, CredentialEntry, CredentialReport, ExportKind,
+    AccessKey, Account, Authorization, CredentialEntry, CredentialReport, CredentialRow, ExportKind,
 };
 use crate::primitives::source::{SourceRef, pointer_push};
 use time::OffsetDateTime;
@@ -239,6 +239,44 @@ pub fn conflicting(
     );
     r.evidence_sources = entry.others().map(|x| x.source.clone()).collect();
     r
+}
+
+/// The root row a root check judges: the credential report's one `<root_account>` row. Without
+/// a report, without a root row (`unknown` says what that leaves unknown), or with conflicting
+/// root rows (each row's values as `describe` renders them), pushes the one NOT_DETERMINABLE
+/// row and returns `None`.
+pub fn root_row<'a>(
+    meta: &CheckMeta,
+    account: &'a Account,
+    unknown: &str,
+    describe: impl Fn(&CredentialFields) -> String,
+    out: &mut Vec<CheckResult>,
+) -> Option<&'a CredentialRow> {
+    let report = require::<CredentialReport>(meta, account, out)?;
+    let Some(entry) = &report.root else {
+        out.push(result(
+            meta,
+            account,
+            account.root_arn(),
+            Status::NotDeterminable,
+            format!("the credential report has no <root_account> row; {unknown}"),
+            Some(report.header_source.clone()),
+        ));
+        return None;
+    };
+    if entry.is_conflicting() {
+        out.push(conflicting_rows(
+            meta,
+            account,
+            account.root_arn(),
+            "the root user",
+            entry,
+            None,
+            describe,
+        ));
+        return None;
+    }
+    Some(entry.first())
 }
 
 /// [`conflicting`] for "conflicting rows for {subject}" (`this user`, `the root user`), with

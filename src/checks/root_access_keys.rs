@@ -5,8 +5,8 @@
 //! re-activated. No root row, or conflicting root rows: NOT_DETERMINABLE.
 
 use super::{CheckMeta, CheckResult, References, Severity, Status, CheckContext, Title};
-use super::helpers::{conflicting_rows, keys_evidence, result, require};
-use crate::model::{AccessKey, CredentialReport, Dated, ExportKind};
+use super::helpers::{keys_evidence, result, root_row};
+use crate::model::{AccessKey, Dated, ExportKind};
 
 /// Metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -53,34 +53,10 @@ pub const META: CheckMeta = CheckMeta {
 /// Tests the account's root user.
 pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
     let account = cx.account;
-    let Some(report) = require::<CredentialReport>(&META, account, out) else {
+    let Some(row) = root_row(&META, account, "root access keys unknown", keys_evidence, out) else {
         return;
     };
     let root_arn = account.root_arn();
-    let Some(entry) = &report.root else {
-        out.push(result(
-            &META,
-            account,
-            root_arn,
-            Status::NotDeterminable,
-            "the credential report has no <root_account> row; root access keys unknown",
-            Some(report.header_source.clone()),
-        ));
-        return;
-    };
-    if entry.is_conflicting() {
-        out.push(conflicting_rows(
-            &META,
-            account,
-            root_arn,
-            "the root user",
-            entry,
-            None,
-            keys_evidence,
-        ));
-        return;
-    }
-    let row = entry.first();
     let keys: Vec<&AccessKey> = row
         .fields
         .access_keys

@@ -4,10 +4,10 @@
 //! `access_key_N_last_used_date` (`N/A`, `no_information` and `not_supported` are no use).
 //! FAIL when its age in whole days before the as-of is below the limit.
 
-use super::helpers::{CheckContext, Clock, NO_AS_OF, conflicting_rows, require, result};
+use super::helpers::{CheckContext, Clock, NO_AS_OF, result, root_row};
 use super::{CheckMeta, CheckResult, References, Severity, Status, Title};
 use crate::model::credential::CredentialFields;
-use crate::model::{CredentialReport, Dated, ExportKind};
+use crate::model::{Dated, ExportKind};
 use crate::primitives::timestamp::format_date;
 use time::OffsetDateTime;
 
@@ -57,34 +57,10 @@ pub const META: CheckMeta = CheckMeta {
 /// Tests the account's root user.
 pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
     let account = cx.account;
-    let Some(report) = require::<CredentialReport>(&META, account, out) else {
+    let Some(row) = root_row(&META, account, "root's last use unknown", evidence, out) else {
         return;
     };
     let root_arn = account.root_arn();
-    let Some(entry) = &report.root else {
-        out.push(result(
-            &META,
-            account,
-            root_arn,
-            Status::NotDeterminable,
-            "the credential report has no <root_account> row; root's last use unknown",
-            Some(report.header_source.clone()),
-        ));
-        return;
-    };
-    if entry.is_conflicting() {
-        out.push(conflicting_rows(
-            &META,
-            account,
-            root_arn,
-            "the root user",
-            entry,
-            None,
-            evidence,
-        ));
-        return;
-    }
-    let row = entry.first();
     let limit = cx.thresholds.root_usage_days;
     let (status, reason) = match (last_use(&row.fields), Clock::of(account)) {
         (None, _) => (
