@@ -44,6 +44,10 @@ pub struct ReportArgs {
     /// No summary line on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Add a Controls sheet for this framework, besides those the merged runs recorded
+    /// (repeatable; names as for `audit --framework`).
+    #[arg(long = "framework", value_name = "NAME", value_parser = parse_framework)]
+    pub frameworks: Vec<Framework>,
 }
 
 /// `verify` options.
@@ -99,6 +103,11 @@ pub struct AuditArgs {
     /// No warnings or progress on stderr (errors still print).
     #[arg(short, long)]
     pub quiet: bool,
+    /// File the results under this framework's controls on a Controls sheet (repeatable:
+    /// nist-800-53-r5, fedramp-moderate, nist-800-171-r2, cmmc-2-l2, pci-dss-4.0.1,
+    /// iso-27001-2022, soc2-2017, cis-v3.0, cis-v6.0).
+    #[arg(long = "framework", value_name = "NAME", value_parser = parse_framework)]
+    pub frameworks: Vec<Framework>,
     /// FAIL an access key older than this many days.
     #[arg(long, value_name = "N", default_value_t = Thresholds::DEFAULT.max_key_age_days)]
     pub max_key_age_days: i64,

@@ -126,6 +126,15 @@ impl Framework {
         Framework::ALL.into_iter().find(|f| f.name() == name)
     }
 
+    /// What this framework's unmapped checks are called: AWS's packs map only the checks
+    /// whose Config rule they include.
+    pub fn not_mapped_label(self) -> &'static str {
+        match self.source() {
+            Source::Aws => "not mapped by AWS",
+            Source::IamEvidence | Source::Cis => "not mapped",
+        }
+    }
+
     /// The known names, for a usage error.
     pub fn names() -> String {
         Framework::ALL.map(Framework::name).join(", ")
@@ -135,6 +144,18 @@ impl Framework {
 impl Serialize for Framework {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Framework {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Framework::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown framework {name}; known: {}",
+                Framework::names()
+            ))
+        })
     }
 }
 
@@ -219,6 +240,26 @@ pub fn references(meta: &CheckMeta) -> Vec<Reference> {
         .into_iter()
         .map(|f| reference(meta, f))
         .collect()
+}
+
+/// A check's references in every framework as the JSON array the results file carries on
+/// each of its lines (`[{"framework": ..., "source": ..., "controls": [...]}, ...]`), rendered
+/// once per check.
+pub fn references_json(check_id: &str) -> Option<&'static str> {
+    static RENDERED: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
+    RENDERED
+        .get_or_init(|| {
+            REGISTRY
+                .iter()
+                .map(|c| {
+                    let json = serde_json::to_string(&references(c.meta)).unwrap_or_default();
+                    (c.meta.id, json)
+                })
+                .collect()
+        })
+        .iter()
+        .find(|(id, _)| *id == check_id)
+        .map(|(_, json)| json.as_str())
 }
 
 fn cis(numbers: Option<&'static str>) -> Vec<&'static str> {

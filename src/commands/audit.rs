@@ -1,6 +1,7 @@
 //! `iam-evidence audit`: run the pipeline and report.
 
 use crate::checks::Thresholds;
+use crate::checks::frameworks::Framework;
 use crate::cli::AuditArgs;
 use crate::commands::CommandError;
 use crate::stages::pipeline::{AuditOptions, run as run_pipeline};
@@ -32,9 +33,21 @@ pub fn run(args: &AuditArgs) -> Result<(), CommandError> {
         progress: crate::stages::progress::Mode::detect(args.quiet),
         exceptions: args.exceptions.clone(),
         baseline: args.baseline.clone(),
+        frameworks: distinct(&args.frameworks),
     };
     run_pipeline(&opts)?;
     Ok(())
+}
+
+/// The frameworks in the order first given, each once.
+pub fn distinct(frameworks: &[Framework]) -> Vec<Framework> {
+    let mut out = Vec::new();
+    for f in frameworks {
+        if !out.contains(f) {
+            out.push(*f);
+        }
+    }
+    out
 }
 
 /// The command line as typed (program name normalized), for the cover's re-perform line.

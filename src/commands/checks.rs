@@ -63,15 +63,6 @@ impl FrameworkListing {
     }
 }
 
-/// What a framework's unmapped checks are called: AWS's packs map only checks with a Config
-/// rule they include.
-fn not_mapped_label(framework: Framework) -> &'static str {
-    match framework.source() {
-        frameworks::Source::Aws => "not mapped by AWS",
-        _ => "not mapped",
-    }
-}
-
 fn framework_table(framework: Framework) -> String {
     let l = FrameworkListing::of(framework);
     let width = l
@@ -94,7 +85,7 @@ fn framework_table(framework: Framework) -> String {
     if !l.not_mapped.is_empty() {
         out.push_str(&format!(
             "\n{}: {}\n",
-            not_mapped_label(framework),
+            framework.not_mapped_label(),
             l.not_mapped.join(", ")
         ));
     }
@@ -118,7 +109,7 @@ fn framework_markdown(framework: Framework) -> String {
         let checks: Vec<String> = l.not_mapped.iter().map(|id| format!("`{id}`")).collect();
         out.push_str(&format!(
             "\n{}: {}.\n",
-            capitalized(not_mapped_label(framework)),
+            capitalized(framework.not_mapped_label()),
             checks.join(", ")
         ));
     }

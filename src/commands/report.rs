@@ -69,6 +69,8 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
         inputs,
     } = read_sidecars(&args.from_results)?;
     options.as_of = None;
+    let asked = options.frameworks.iter().chain(&args.frameworks);
+    options.frameworks = super::audit::distinct(&asked.copied().collect::<Vec<_>>());
 
     // The merged results go to a file: the one asked for, or a scratch file the workbook reads.
     let scratch = tempfile::NamedTempFile::new().map_err(|e| output_error(&args.output, &e))?;
@@ -93,7 +95,7 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
 }
 
 /// Reads every run's sidecar; refuses runs with other thresholds than the first, and runs that
-/// share an account.
+/// share an account. The merge is filed under every framework some run was filed under.
 fn read_sidecars(paths: &[PathBuf]) -> Result<Runs, RunError> {
     let mut options: Option<(RunOptions, &PathBuf)> = None;
     let mut owner: BTreeMap<String, &PathBuf> = BTreeMap::new();
@@ -112,7 +114,19 @@ fn read_sidecars(paths: &[PathBuf]) -> Result<Runs, RunError> {
                     ),
                 ));
             }
-            Some(_) => {}
+            Some((first, _)) => {
+                let more = first.frameworks.iter().chain(&meta.options.frameworks);
+                let union = super::audit::distinct(&more.copied().collect::<Vec<_>>());
+                options = options.map(|(o, p)| {
+                    (
+                        RunOptions {
+                            frameworks: union,
+                            ..o
+                        },
+                        p,
+                    )
+                });
+            }
         }
         for a in meta.accounts {
             if let Some(other) = owner.insert(a.account_id.clone(), path) {

@@ -61,6 +61,7 @@ fn re_perform(recorded: &Recorded, args: &VerifyArgs) -> Result<Recorded, RunErr
         progress: crate::stages::progress::Mode::Quiet,
         exceptions: options.exceptions.as_ref().map(Into::into),
         baseline: options.baseline.as_ref().map(Into::into),
+        frameworks: options.frameworks.clone(),
     })?;
     Recorded::read(&again)
 }

@@ -1,6 +1,7 @@
 //! The results file: one JSON object per tested item, in the stable order
 //! (account_id, check_id, resource_arn, credential with null first).
 
+use crate::checks::frameworks;
 use crate::workflow::Annotated;
 use std::io::{BufWriter, Write};
 
@@ -38,9 +39,19 @@ impl<W: Write> JsonlWriter<W> {
 }
 
 /// Appends one account's results (already sorted) to `out` as lines of the results file.
+/// Each line ends with the check's framework references (`frameworks`), whatever the run's
+/// `--framework` options.
 pub fn render(results: &[Annotated], out: &mut Vec<u8>) -> std::io::Result<()> {
     for r in results {
         serde_json::to_writer(&mut *out, r)?;
+        if let Some(references) = frameworks::references_json(r.result.check_id)
+            && out.last() == Some(&b'}')
+        {
+            out.pop();
+            out.extend_from_slice(b",\"frameworks\":");
+            out.extend_from_slice(references.as_bytes());
+            out.push(b'}');
+        }
         out.push(b'\n');
     }
     Ok(())

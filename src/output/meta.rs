@@ -84,6 +84,10 @@ pub struct RunOptions {
     /// `--baseline`, if given.
     #[serde(default)]
     pub baseline: Option<String>,
+    /// `--framework`: the frameworks the Controls sheet files the results under, in the
+    /// order given (none: no Controls sheet).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub frameworks: Vec<crate::checks::frameworks::Framework>,
 }
 
 /// Everything the cover, summary and inputs sheets and the sidecar need.

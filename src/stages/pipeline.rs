@@ -48,6 +48,8 @@ pub struct AuditOptions {
     pub exceptions: Option<PathBuf>,
     /// `--baseline`: a previous results file or workbook.
     pub baseline: Option<PathBuf>,
+    /// `--framework`: the frameworks of the Controls sheet.
+    pub frameworks: Vec<crate::checks::frameworks::Framework>,
 }
 
 /// What a finished run reports.
@@ -509,6 +511,7 @@ fn run_record(
             org_accounts: opts.org_accounts.as_ref().map(|p| p.display().to_string()),
             exceptions: opts.exceptions.as_ref().map(|p| p.display().to_string()),
             baseline: opts.baseline.as_ref().map(|p| p.display().to_string()),
+            frameworks: opts.frameworks.clone(),
         },
         input_digest: input_digest(&inputs),
         accounts: records,

@@ -11,6 +11,7 @@ mod bad_inputs;
 mod checks_cli;
 mod checks_docs;
 mod cli;
+mod controls_sheet;
 mod corpus;
 mod distribution;
 mod end_to_end;

@@ -45,6 +45,7 @@ fn build(dir: &std::path::Path, limits: Limits) -> std::path::PathBuf {
             org_accounts: None,
             exceptions: None,
             baseline: None,
+            frameworks: Vec::new(),
         },
         input_digest: "0".repeat(64),
         accounts: vec![AccountRecord {

@@ -1,6 +1,6 @@
 //! The workbook: an auditor's workpaper.
 //!
-//! Sheets, in order: Cover, Summary, Findings, Results, Users, Roles, Privileged access, MFA
+//! Sheets, in order: Cover, Summary, Controls (with `--framework`), Findings, Results, Users, Roles, Privileged access, MFA
 //! policies, Inputs, Checks. Every data sheet is written in constant memory (a table, or an
 //! autofilter above [`Limits::table_rows`] rows), continuing on "NAME 2", ... past
 //! [`Limits::max_rows`].
@@ -14,6 +14,8 @@
 
 mod cells;
 mod checks_sheet;
+mod conclusion;
+mod controls;
 mod cover;
 mod evidence_sheets;
 mod findings;
@@ -138,6 +140,7 @@ impl WorkbookWriter {
         workbook.set_properties(&properties(record)?);
         let cover = cover::sheet(record)?;
         let summary = summary::sheets(&mut workbook, record, &limits)?;
+        let controls = controls::sheets(&mut workbook, record, &limits)?;
         let mut streamed: Vec<stream::StreamedSheet> =
             std::iter::once(results).chain(evidence).collect();
         for sheet in &mut streamed {
@@ -153,7 +156,7 @@ impl WorkbookWriter {
         )?;
 
         workbook.push_worksheet(cover.sheet);
-        for ws in summary.into_iter().chain(rest) {
+        for ws in summary.into_iter().chain(controls).chain(rest) {
             workbook.push_worksheet(ws);
         }
         workbook.define_name(
@@ -250,6 +253,7 @@ mod tests {
                 org_accounts: None,
                 exceptions: None,
                 baseline: Some("q1.jsonl".into()),
+                frameworks: Vec::new(),
             },
             input_digest: String::new(),
             accounts: Vec::new(),
