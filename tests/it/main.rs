@@ -29,6 +29,7 @@ mod policy_checks_seeds;
 mod policy_corpus;
 mod policy_decisions;
 mod policy_properties;
+mod quarter_as_of;
 mod report;
 mod vendored_xlsxwriter;
 mod verify;
