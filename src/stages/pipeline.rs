@@ -162,6 +162,9 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         given,
     );
 
+    for line in crate::stages::left_out::lines(&record.inputs) {
+        progress.warn(&line);
+    }
     for warning in record.as_of_warnings() {
         progress.warn(&format!("warning: {warning}"));
     }

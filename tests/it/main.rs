@@ -30,6 +30,7 @@ mod policy_corpus;
 mod policy_decisions;
 mod policy_properties;
 mod quarter_as_of;
+mod quarter_keep_going;
 mod report;
 mod vendored_xlsxwriter;
 mod verify;
