@@ -158,7 +158,7 @@ impl Planner<'_> {
                 let err = InputError::file(
                     &files[i].file.file,
                     format!(
-                        "account {} appears in partition {} here and in partition {p} in {}",
+                        "account {} appears in partition {} here and in partition {p} in {}; an account is in one partition, so this file is not used: remove the one that is not this account's",
                         key.account, key.partition, files[*first].file.file
                     ),
                 );

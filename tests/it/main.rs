@@ -31,6 +31,7 @@ mod policy_decisions;
 mod policy_properties;
 mod quarter_as_of;
 mod quarter_keep_going;
+mod quarter_messages;
 mod report;
 mod vendored_xlsxwriter;
 mod verify;
