@@ -59,6 +59,17 @@ pub struct VerifyArgs {
     /// The inputs, as given to the original run (same folders, so relative paths match).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// The exceptions file to re-perform with, instead of the path the workbook records (for a
+    /// run verified from another folder).
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
+    /// The baseline to re-perform with, instead of the path the workbook records.
+    #[arg(long, value_name = "PREVIOUS")]
+    pub baseline: Option<PathBuf>,
+    /// The organization account list to re-perform with, instead of the path the workbook
+    /// records.
+    #[arg(long, value_name = "FILE")]
+    pub org_accounts: Option<PathBuf>,
 }
 
 const AUDIT_EXAMPLES: &str = "Examples:

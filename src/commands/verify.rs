@@ -12,17 +12,29 @@ use crate::primitives::error::{InputError, RunError};
 use crate::stages::pipeline::{AuditOptions, run as run_pipeline};
 use calamine::Reader;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Runs the verification: Ok when the workbook matches its inputs, else the differences.
 pub fn run(args: &VerifyArgs) -> Result<(), CommandError> {
     let recorded = Recorded::read(&args.workbook)?;
-    let fresh = re_perform(&recorded, args)?;
-    let mut differences = input_differences(&recorded.inputs, &fresh.inputs);
-    differences.extend(result_differences(&recorded, &fresh));
+    let files = OptionFiles::resolve(&recorded, args)?;
+    let mut fresh = re_perform(&recorded, args, &files)?;
+    files.as_recorded(&recorded.options, &mut fresh.inputs);
+    // What the workpaper says first; the inputs and hashes that explain it after.
+    let (mut differences, hash_only) = result_differences(&recorded, &fresh);
+    let inputs = input_differences(&recorded.inputs, &fresh.inputs);
+    let (results, input_count) = (differences.len() + hash_only, inputs.len());
+    differences.extend(inputs);
+    if hash_only > 0 {
+        differences.push(format!(
+            "{hash_only} result(s) differ only in their source's SHA-256 (their input changed)"
+        ));
+    }
     if !differences.is_empty() {
         return Err(CommandError::Mismatch {
             workbook: args.workbook.clone(),
+            results,
+            inputs: input_count,
             differences,
         });
     }
@@ -35,7 +47,11 @@ pub fn run(args: &VerifyArgs) -> Result<(), CommandError> {
 
 /// Runs the audit again on `args.paths` with the recorded options, into a temporary workbook,
 /// and reads that back.
-fn re_perform(recorded: &Recorded, args: &VerifyArgs) -> Result<Recorded, RunError> {
+fn re_perform(
+    recorded: &Recorded,
+    args: &VerifyArgs,
+    files: &OptionFiles,
+) -> Result<Recorded, RunError> {
     let dir = tempfile::tempdir().map_err(|e| RunError::Output {
         path: std::env::temp_dir(),
         message: e.to_string(),
@@ -53,17 +69,80 @@ fn re_perform(recorded: &Recorded, args: &VerifyArgs) -> Result<Recorded, RunErr
         output: again.clone(),
         results: None,
         as_of,
-        org_accounts: options.org_accounts.as_ref().map(Into::into),
+        org_accounts: files.org_accounts.clone(),
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         keep_going: options.keep_going,
         thresholds: options.thresholds,
         command_line: String::new(),
         progress: crate::stages::progress::Mode::Quiet,
-        exceptions: options.exceptions.as_ref().map(Into::into),
-        baseline: options.baseline.as_ref().map(Into::into),
+        exceptions: files.exceptions.clone(),
+        baseline: files.baseline.clone(),
         frameworks: options.frameworks.clone(),
     })?;
     Recorded::read(&again)
+}
+
+/// The files the recorded options name (`--org-accounts`, `--exceptions`, `--baseline`), as
+/// re-performed: the one given to `verify`, else the recorded path, which must exist from here.
+struct OptionFiles {
+    org_accounts: Option<PathBuf>,
+    exceptions: Option<PathBuf>,
+    baseline: Option<PathBuf>,
+}
+
+impl OptionFiles {
+    fn resolve(recorded: &Recorded, args: &VerifyArgs) -> Result<Self, CommandError> {
+        let o = &recorded.options;
+        let pick = |flag, given, was| option_file(&recorded.file, flag, given, was);
+        Ok(OptionFiles {
+            org_accounts: pick("--org-accounts", &args.org_accounts, &o.org_accounts)?,
+            exceptions: pick("--exceptions", &args.exceptions, &o.exceptions)?,
+            baseline: pick("--baseline", &args.baseline, &o.baseline)?,
+        })
+    }
+
+    /// The Inputs sheet lists the exceptions file and the baseline by the path given: a file
+    /// given to `verify` in place of a recorded one is compared as the recorded one.
+    fn as_recorded(&self, options: &RunOptions, inputs: &mut BTreeMap<String, String>) {
+        for (now, was) in [
+            (&self.exceptions, &options.exceptions),
+            (&self.baseline, &options.baseline),
+        ] {
+            if let (Some(now), Some(was)) = (now, was)
+                && let Some(sha) = inputs.remove(&now.display().to_string())
+            {
+                inputs.insert(was.clone(), sha);
+            }
+        }
+    }
+}
+
+/// The file to re-perform `flag` with: `given` to `verify`, else the path the workbook records
+/// (`recorded`), which must exist from here. Giving a file the run did not have is refused.
+fn option_file(
+    workbook: &str,
+    flag: &str,
+    given: &Option<PathBuf>,
+    recorded: &Option<String>,
+) -> Result<Option<PathBuf>, CommandError> {
+    match (given, recorded) {
+        (Some(path), Some(_)) => Ok(Some(path.clone())),
+        (Some(_), None) => Err(CommandError::Usage(format!(
+            "{workbook} was audited without {flag}, so verify cannot re-perform it with one; \
+             leave {flag} out"
+        ))),
+        (None, Some(path)) if !Path::new(path).exists() => {
+            Err(CommandError::Run(RunError::Input(InputError::file(
+                workbook,
+                format!(
+                    "the recorded {flag} path {path} does not exist from here; give {flag} \
+                     with that file's path"
+                ),
+            ))))
+        }
+        (None, Some(path)) => Ok(Some(PathBuf::from(path))),
+        (None, None) => Ok(None),
+    }
 }
 
 /// Inputs recorded but missing or changed now, then inputs found now but not recorded.
@@ -88,21 +167,33 @@ fn input_differences(
 }
 
 /// Result rows that differ (naming the columns), are no longer produced, or are new, by
-/// position in results order.
-fn result_differences(recorded: &Recorded, fresh: &Recorded) -> Vec<String> {
+/// position in results order; and how many rows differ only in a source's SHA-256 (an input
+/// changed: every result citing it says so), counted rather than listed.
+fn result_differences(recorded: &Recorded, fresh: &Recorded) -> (Vec<String>, usize) {
     let header = &recorded.header;
     let n = recorded.results.len().max(fresh.results.len());
     let mut out = Vec::new();
+    let mut hash_only = 0;
     for i in 0..n {
         match (recorded.results.get(i), fresh.results.get(i)) {
             (Some(a), Some(b)) if a == b => {}
             (Some(a), Some(b)) => {
-                let cols: Vec<String> = header
+                let differing: Vec<(usize, &String)> = header
                     .iter()
                     .enumerate()
                     .filter(|(c, _)| a.get(*c) != b.get(*c))
-                    .map(|(c, h)| {
-                        format!("{h}: '{}' now '{}'", short(cell(a, c)), short(cell(b, c)))
+                    .collect();
+                if differing.iter().all(|(_, h)| h.contains("SHA-256")) {
+                    hash_only += 1;
+                    continue;
+                }
+                // The hash's change is the input's, listed once with the inputs.
+                let cols: Vec<String> = differing
+                    .iter()
+                    .filter(|(_, h)| !h.contains("SHA-256"))
+                    .map(|&(c, h)| {
+                        let (was, now) = differing_part(cell(a, c), cell(b, c));
+                        format!("{h}: '{was}' now '{now}'")
                     })
                     .collect();
                 out.push(format!(
@@ -121,21 +212,39 @@ fn result_differences(recorded: &Recorded, fresh: &Recorded) -> Vec<String> {
             (None, None) => {}
         }
     }
-    out
+    (out, hash_only)
 }
 
 fn cell(row: &[String], c: usize) -> &str {
     row.get(c).map_or("", String::as_str)
 }
 
-/// A value cut to a readable length for a difference line.
-fn short(text: &str) -> String {
+/// Two values cut to a readable length around where they first differ, the same window of
+/// each, with `…` where text was cut: a long reason that changed near its end shows the change,
+/// not the same first words twice.
+fn differing_part(was: &str, now: &str) -> (String, String) {
     const MAX: usize = 72;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(MAX).collect::<String>())
+    /// Characters kept before the first difference, for context.
+    const BEFORE: usize = 24;
+    let (a, b): (Vec<char>, Vec<char>) = (was.chars().collect(), now.chars().collect());
+    if a.len() <= MAX && b.len() <= MAX {
+        return (was.to_string(), now.to_string());
     }
+    let first = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let start = first.saturating_sub(BEFORE);
+    let cut = |text: &[char]| {
+        let end = (start + MAX).min(text.len());
+        let mut out = String::new();
+        if start > 0 {
+            out.push('…');
+        }
+        out.extend(&text[start.min(end)..end]);
+        if end < text.len() {
+            out.push('…');
+        }
+        out
+    };
+    (cut(&a), cut(&b))
 }
 
 /// The identity of a Results row (its first columns: Account, Check ID, Resource, Credential).
@@ -275,6 +384,46 @@ fn parse_reference(text: &str) -> Option<(String, u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verify_shows_the_differing_part_of_long_values() {
+        let was = format!("{} last used 2025-06-01", "x".repeat(100));
+        let now = format!("{} last used 2025-06-09", "x".repeat(100));
+        let (a, b) = differing_part(&was, &now);
+        assert_eq!(a, format!("…{} last used 2025-06-01", "x".repeat(4)));
+        assert_eq!(b, format!("…{} last used 2025-06-09", "x".repeat(4)));
+        // A difference at the start keeps the start and cuts the end.
+        let (a, b) = differing_part(
+            &format!("A{}", "y".repeat(100)),
+            &format!("B{}", "y".repeat(100)),
+        );
+        assert_eq!(a, format!("A{}…", "y".repeat(71)));
+        assert_eq!(b, format!("B{}…", "y".repeat(71)));
+        // Short values are shown whole.
+        assert_eq!(
+            differing_part("FAIL", "PASS"),
+            ("FAIL".into(), "PASS".into())
+        );
+    }
+
+    #[test]
+    fn verify_refuses_an_option_file_the_run_did_not_have_and_names_a_missing_recorded_one() {
+        let given = Some(PathBuf::from("ex.csv"));
+        let e = option_file("q2.xlsx", "--exceptions", &given, &None).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let missing = Some("/nonexistent/ex.csv".to_string());
+        let e = option_file("q2.xlsx", "--exceptions", &None, &missing).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "error: q2.xlsx: the recorded --exceptions path /nonexistent/ex.csv does not exist \
+             from here; give --exceptions with that file's path"
+        );
+        assert_eq!(e.exit_code(), 1);
+        assert_eq!(
+            option_file("q2.xlsx", "--exceptions", &given, &missing).unwrap(),
+            given
+        );
+    }
 
     #[test]
     fn parses_defined_name_references() {

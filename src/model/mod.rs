@@ -58,6 +58,21 @@ pub struct LeftOut {
     pub files: Vec<String>,
 }
 
+impl LeftOut {
+    /// What to add to the reason when `others` more files of the export are left out with the
+    /// one the reason names: nothing when there are none.
+    pub fn others_go_with_it(others: usize, kind: ExportKind) -> String {
+        if others == 0 {
+            return String::new();
+        }
+        format!(
+            "; the other {others} file(s) of this account's {} are left out with it: an export \
+             is used whole or not at all",
+            kind.label()
+        )
+    }
+}
+
 /// Everything known about one account.
 #[derive(Debug, Clone)]
 pub struct Account {

@@ -141,7 +141,8 @@ pub struct ChangesRecord {
 impl RunRecord {
     /// Where an account's as-of is weak, one sentence each: estimated from the report's latest
     /// timestamp (no GeneratedTime), or a `--as-of` before the report was generated (every
-    /// credential used after the as-of then reads as age 0). Stderr and the cover say these.
+    /// credential used after the as-of then reads as age 0); then a `--as-of` after every
+    /// report by more than `--max-export-age-days`. Stderr and the cover say these.
     pub fn as_of_warnings(&self) -> Vec<String> {
         use crate::primitives::asof::AsOfRule;
         let mut out = Vec::new();
@@ -169,7 +170,36 @@ impl RunRecord {
                 _ => {}
             }
         }
+        out.extend(self.as_of_after_every_report());
         out
+    }
+
+    /// A `--as-of` after every credential report's generation (its GeneratedTime, else its
+    /// latest timestamp) by more than `--max-export-age-days`: a date typed wrong (a year in
+    /// the future) ages every credential by the gap. One sentence naming the latest report.
+    fn as_of_after_every_report(&self) -> Option<String> {
+        let parse = crate::primitives::timestamp::parse;
+        let as_of = self.options.as_of.as_deref()?;
+        let instant = self
+            .accounts
+            .iter()
+            .find_map(|a| a.as_of.as_deref().and_then(parse))?;
+        let (account, latest) = self
+            .accounts
+            .iter()
+            .filter_map(|a| Some((a, parse(a.report_time.as_deref()?)?)))
+            .max_by_key(|(_, t)| *t)?;
+        let days = crate::primitives::timestamp::whole_days(latest, instant);
+        let max = self.options.thresholds.max_export_age_days;
+        (days > max).then(|| {
+            format!(
+                "--as-of {as_of} is {days} days after the latest credential report was generated \
+                 ({}, account {}), more than --max-export-age-days {max}: every age is measured \
+                 to that date; is it right?",
+                crate::primitives::timestamp::format_utc(latest),
+                account.account_id
+            )
+        })
     }
 
     /// Excepted results per check over all accounts.
@@ -218,4 +248,97 @@ pub fn meta_path(results: &std::path::Path) -> std::path::PathBuf {
     let mut name = results.as_os_str().to_os_string();
     name.push(".meta.json");
     std::path::PathBuf::from(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::primitives::asof::AsOfRule;
+
+    /// A run with `--as-of` (ending at `as_of`) over accounts whose reports were generated at
+    /// `reports`.
+    fn run_as_of(as_of: &str, instant: &str, reports: &[(&str, &str)]) -> RunRecord {
+        RunRecord {
+            tool: "iam-evidence",
+            version: "test",
+            command_line: String::new(),
+            options: RunOptions {
+                as_of: Some(as_of.into()),
+                thresholds: Thresholds::default(),
+                keep_going: false,
+                org_accounts: None,
+                exceptions: None,
+                baseline: None,
+                frameworks: Vec::new(),
+            },
+            input_digest: String::new(),
+            accounts: reports
+                .iter()
+                .map(|(id, t)| AccountRecord {
+                    account_id: (*id).into(),
+                    partition: "aws".into(),
+                    as_of: Some(instant.into()),
+                    as_of_rule: AsOfRule::Option,
+                    left_out: Vec::new(),
+                    left_out_files: BTreeMap::new(),
+                    users: 0,
+                    roles: 0,
+                    policies: 0,
+                    counts: BTreeMap::new(),
+                    excepted: BTreeMap::new(),
+                    as_of_day: None,
+                    report_time: Some((*t).into()),
+                })
+                .collect(),
+            inputs: Vec::new(),
+            results: 0,
+            exceptions: Vec::new(),
+            changes: None,
+        }
+    }
+
+    #[test]
+    fn an_as_of_in_the_future_warns_naming_the_latest_report() {
+        let record = run_as_of(
+            "2030-01-01",
+            "2030-01-02T00:00:00Z",
+            &[
+                ("111111111111", "2025-06-30T10:00:00Z"),
+                ("222222222222", "2025-06-30T12:00:00Z"),
+            ],
+        );
+        assert_eq!(
+            record.as_of_warnings(),
+            vec![
+                "--as-of 2030-01-01 is 1646 days after the latest credential report was \
+                 generated (2025-06-30T12:00:00Z, account 222222222222), more than \
+                 --max-export-age-days 7: every age is measured to that date; is it right?"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_as_of_within_max_export_age_days_of_the_latest_report_does_not_warn() {
+        // 7 whole days after the latest report: at most --max-export-age-days 7.
+        let record = run_as_of(
+            "2025-07-07",
+            "2025-07-08T00:00:00Z",
+            &[
+                ("111111111111", "2025-06-01T10:00:00Z"),
+                ("222222222222", "2025-07-01T00:00:00Z"),
+            ],
+        );
+        assert!(record.as_of_warnings().is_empty());
+        let eight = run_as_of(
+            "2025-07-08",
+            "2025-07-09T00:00:00Z",
+            &[("222222222222", "2025-07-01T00:00:00Z")],
+        );
+        assert_eq!(
+            eight.as_of_warnings().len(),
+            1,
+            "{:?}",
+            eight.as_of_warnings()
+        );
+    }
 }

@@ -48,6 +48,17 @@ pub enum RunError {
         /// What went wrong.
         message: String,
     },
+    /// A file given by option (the baseline) could not be read (exit 1): named as that option's
+    /// file, since its own name may not say what it is.
+    #[error("cannot read the {what} {}: {message}", path.display())]
+    OptionFile {
+        /// What the option names: `baseline`.
+        what: &'static str,
+        /// The path as given.
+        path: PathBuf,
+        /// Where in it and what went wrong.
+        message: String,
+    },
     /// An output file could not be written (exit 1).
     #[error("cannot write {path}: {message}")]
     Output {

@@ -94,9 +94,14 @@ struct Loader<'a> {
 }
 
 impl Loader<'_> {
-    /// Under `--keep-going`, records an export as left out (with every file of it); otherwise
-    /// returns the error.
-    fn leave_out(&mut self, kind: ExportKind, err: InputError) -> Result<(), InputError> {
+    /// Under `--keep-going`, records an export as left out (with every file of it, which the
+    /// reason explains unless the error is a `conflict` that does); otherwise returns the error.
+    fn leave_out(
+        &mut self,
+        kind: ExportKind,
+        err: InputError,
+        conflict: bool,
+    ) -> Result<(), InputError> {
         if !self.keep_going {
             return Err(err);
         }
@@ -113,13 +118,20 @@ impl Loader<'_> {
             ]
             .concat(),
         };
+        let files: Vec<String> = indices
+            .iter()
+            .map(|&i| self.files[i].file.file.to_string())
+            .collect();
+        let others = files.iter().filter(|f| **f != err.file).count();
+        let reason = if conflict {
+            err.to_string()
+        } else {
+            format!("{err}{}", LeftOut::others_go_with_it(others, kind))
+        };
         self.left_out.push(LeftOut {
             kind,
-            reason: err.to_string(),
-            files: indices
-                .iter()
-                .map(|&i| self.files[i].file.file.to_string())
-                .collect(),
+            reason,
+            files,
         });
         Ok(())
     }
@@ -132,7 +144,7 @@ impl Loader<'_> {
         match read(f).and_then(|bytes| parse_credential_report(export_kind(f), &bytes, &f.file)) {
             Ok(parsed) => Ok(Some(parsed.report)),
             Err(e) => self
-                .leave_out(ExportKind::CredentialReport, e)
+                .leave_out(ExportKind::CredentialReport, e, false)
                 .map(|()| None),
         }
     }
@@ -142,8 +154,13 @@ impl Loader<'_> {
         if self.plan.authorization.is_empty() {
             return Ok((None, Vec::new()));
         }
-        match load_authorization(self.plan, self.files) {
-            Ok(a) => {
+        let loaded = load_authorization(self.plan, self.files)
+            .and_then(|a| Ok((a, duplicate_conflict(self.plan, self.files)?)));
+        match loaded {
+            Ok((_, Some(conflict))) => self
+                .leave_out(ExportKind::AuthorizationDetails, conflict, true)
+                .map(|()| (None, Vec::new())),
+            Ok((a, None)) => {
                 let sources = self
                     .plan
                     .authorization
@@ -153,7 +170,7 @@ impl Loader<'_> {
                 Ok((Some(a), sources))
             }
             Err(e) => self
-                .leave_out(ExportKind::AuthorizationDetails, e)
+                .leave_out(ExportKind::AuthorizationDetails, e, false)
                 .map(|()| (None, Vec::new())),
         }
     }
@@ -209,20 +226,46 @@ fn load_authorization(
         let parsed = authorization::parse(&decode_text(&bytes, &f.file)?, &f.file)?;
         merged.merge(parsed.authorization);
     }
-    if let Some(&first) = plan.authorization.first() {
-        for &other in &plan.authorization_duplicates {
-            if canonical(&files[first])? != canonical(&files[other])? {
-                return Err(InputError::file(
-                    &files[other].file.file,
-                    format!(
-                        "conflicts with {}: two complete authorization exports of one account with different content",
-                        files[first].file.file
-                    ),
-                ));
-            }
+    Ok(merged)
+}
+
+/// Further complete exports beside the first: None when each has the first's content, else a
+/// conflict naming the first that differs and saying why none is used.
+fn duplicate_conflict(
+    plan: &AccountPlan,
+    files: &[ScannedFile],
+) -> Result<Option<InputError>, InputError> {
+    let Some(&first) = plan.authorization.first() else {
+        return Ok(None);
+    };
+    if plan.authorization_duplicates.is_empty() {
+        return Ok(None);
+    }
+    let mut versions = vec![canonical(&files[first])?];
+    let mut differing = None;
+    for &other in &plan.authorization_duplicates {
+        let value = canonical(&files[other])?;
+        if !versions.contains(&value) {
+            versions.push(value);
+        }
+        if differing.is_none() && versions.len() > 1 {
+            differing = Some(other);
         }
     }
-    Ok(merged)
+    Ok(differing.map(|other| {
+        InputError::file(
+            &files[other].file.file,
+            format!(
+                "conflicts with {}: two complete authorization exports of account {}, with different content; {}",
+                files[first].file.file,
+                plan.account,
+                crate::stages::plan::none_chosen(
+                    1 + plan.authorization_duplicates.len(),
+                    versions.len()
+                )
+            ),
+        )
+    }))
 }
 
 /// The export as a JSON value with every policy document decoded, for duplicate comparison.

@@ -2,10 +2,11 @@
 //! (opening [`archive`]s), [`scan`] hashes and classifies each file and finds its account,
 //! [`plan`] groups files into accounts, [`load`] parses one account into the typed model, and
 //! [`pipeline`] runs them with the checks and the writers, on worker [`threads`] with
-//! [`progress`] shown on stderr.
+//! [`progress`] shown on stderr ([`left_out`] names what `--keep-going` left out).
 
 pub mod archive;
 pub mod discover;
+pub mod left_out;
 pub mod load;
 pub mod pipeline;
 pub mod plan;

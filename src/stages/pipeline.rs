@@ -162,6 +162,9 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
         given,
     );
 
+    for line in crate::stages::left_out::lines(&record.inputs) {
+        progress.warn(&line);
+    }
     for warning in record.as_of_warnings() {
         progress.warn(&format!("warning: {warning}"));
     }
@@ -358,7 +361,9 @@ impl GivenFiles {
             None => None,
         };
         let baseline = match &opts.baseline {
-            Some(path) => Some(crate::output::read_back::baseline(path)?),
+            Some(path) => Some(
+                crate::output::read_back::baseline(path).map_err(|e| baseline_error(path, e))?,
+            ),
             None => None,
         };
         Ok(GivenFiles {
@@ -366,6 +371,23 @@ impl GivenFiles {
             exceptions,
             baseline,
         })
+    }
+}
+
+/// A baseline that cannot be read, named as the baseline.
+fn baseline_error(path: &std::path::Path, e: crate::primitives::error::InputError) -> RunError {
+    let message = e
+        .message
+        .strip_prefix("cannot read: ")
+        .unwrap_or(&e.message);
+    RunError::OptionFile {
+        what: "baseline",
+        path: path.to_path_buf(),
+        message: if e.location.is_empty() {
+            message.to_string()
+        } else {
+            format!("{}: {message}", e.location)
+        },
     }
 }
 

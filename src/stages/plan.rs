@@ -158,7 +158,7 @@ impl Planner<'_> {
                 let err = InputError::file(
                     &files[i].file.file,
                     format!(
-                        "account {} appears in partition {} here and in partition {p} in {}",
+                        "account {} appears in partition {} here and in partition {p} in {}; an account is in one partition, so this file is not used: remove the one that is not this account's",
                         key.account, key.partition, files[*first].file.file
                     ),
                 );
@@ -299,7 +299,7 @@ impl Planner<'_> {
             let Some(plan) = self.accounts.get_mut(&account) else {
                 continue;
             };
-            match distinct(files, &files_of) {
+            match distinct(files, &files_of, &account) {
                 Ok(first) => plan.credential_report = Some(first),
                 Err(err) => {
                     plan.left_out.push(LeftOut {
@@ -331,7 +331,7 @@ impl Planner<'_> {
                 let err = InputError::file(
                     &files[whole[0]].file.file,
                     format!(
-                        "a complete authorization export and page files ({}) for account {account}; expected one or the other",
+                        "a complete authorization export and page files ({}) for account {account}; expected one or the other, so none is used: keep the pages or the complete export",
                         pages
                             .iter()
                             .map(|p| files[*p].file.file.to_string())
@@ -366,7 +366,7 @@ impl Planner<'_> {
                 plan.server_certificates = files_of;
                 continue;
             }
-            match distinct(files, &files_of) {
+            match distinct(files, &files_of, &account) {
                 Ok(first) => match kind {
                     FileKind::VirtualMfaDevices => plan.virtual_mfa = Some(first),
                     FileKind::AccountSummary => plan.summary = Some(first),
@@ -377,7 +377,7 @@ impl Planner<'_> {
         }
     }
 
-    /// An account whose export failed keeps no other page of that export.
+    /// An account whose export failed keeps no other page of that export (the reason says so).
     fn drop_failed_exports(&mut self) {
         let files = self.files;
         for plan in self.accounts.values_mut() {
@@ -396,40 +396,60 @@ impl Planner<'_> {
                     ExportKind::AccountSummary => plan.summary.take().into_iter().collect(),
                     ExportKind::ServerCertificates => plan.server_certificates.drain(..).collect(),
                 };
+                let before = left.files.len();
                 for name in names(files, &dropped) {
                     if !left.files.contains(&name) {
                         left.files.push(name);
                     }
                 }
+                left.reason
+                    .push_str(&crate::model::LeftOut::others_go_with_it(
+                        left.files.len() - before,
+                        left.kind,
+                    ));
             }
         }
     }
 }
 
-/// The first file when all have the same decoded content, else an error naming two that differ.
-fn distinct(files: &[ScannedFile], indices: &[usize]) -> Result<usize, InputError> {
+/// The first file when all have the same decoded content, else an error naming two that differ
+/// and saying why none of them is used.
+fn distinct(files: &[ScannedFile], indices: &[usize], account: &str) -> Result<usize, InputError> {
     let digest = |i: usize| match &files[i].outcome {
         Outcome::Export(info) => info.content_digest.clone(),
         _ => String::new(),
     };
     let first = indices[0];
-    for &other in &indices[1..] {
-        if digest(other) != digest(first) {
-            let kind = match &files[first].outcome {
-                Outcome::Export(info) if info.kind.is_credential_report() => "credential report",
-                Outcome::Export(info) => info.kind.label(),
-                _ => "export",
-            };
-            return Err(InputError::file(
-                &files[other].file.file,
-                format!(
-                    "conflicts with {}: both are the {kind} of one account, with different content",
-                    files[first].file.file
-                ),
-            ));
-        }
+    let Some(&other) = indices[1..].iter().find(|&&o| digest(o) != digest(first)) else {
+        return Ok(first);
+    };
+    let kind = match &files[first].outcome {
+        Outcome::Export(info) if info.kind.is_credential_report() => "credential report",
+        Outcome::Export(info) => info.kind.label(),
+        _ => "export",
+    };
+    let versions = indices.iter().map(|&i| digest(i)).collect::<BTreeSet<_>>();
+    Err(InputError::file(
+        &files[other].file.file,
+        format!(
+            "conflicts with {}: both are the {kind} of account {account}, with different content; {}",
+            files[first].file.file,
+            none_chosen(indices.len(), versions.len())
+        ),
+    ))
+}
+
+/// Why every file of a conflict is left out, and what to do: `files` files of one export of one
+/// account hold `versions` different contents.
+pub fn none_chosen(files: usize, versions: usize) -> String {
+    if files == 2 {
+        "neither can be chosen over the other, so neither is used: keep one in the inputs".into()
+    } else {
+        format!(
+            "the {files} files hold {versions} different versions and none can be chosen over \
+             another, so none is used: keep one in the inputs"
+        )
     }
-    Ok(first)
 }
 
 fn export_kind(kind: FileKind) -> Option<ExportKind> {
@@ -447,4 +467,35 @@ fn names(files: &[ScannedFile], indices: &[usize]) -> Vec<String> {
         .iter()
         .map(|&i| files[i].file.file.to_string())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_conflict_says_why_none_of_its_files_is_used_and_what_to_do() {
+        assert_eq!(
+            none_chosen(2, 2),
+            "neither can be chosen over the other, so neither is used: keep one in the inputs"
+        );
+        assert_eq!(
+            none_chosen(12, 3),
+            "the 12 files hold 3 different versions and none can be chosen over another, so \
+             none is used: keep one in the inputs"
+        );
+    }
+
+    #[test]
+    fn an_export_left_out_whole_says_its_other_files_go_with_it() {
+        assert_eq!(
+            LeftOut::others_go_with_it(0, ExportKind::AuthorizationDetails),
+            ""
+        );
+        assert_eq!(
+            LeftOut::others_go_with_it(11, ExportKind::AuthorizationDetails),
+            "; the other 11 file(s) of this account's authorization details export are left \
+             out with it: an export is used whole or not at all"
+        );
+    }
 }
