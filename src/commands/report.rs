@@ -191,8 +191,12 @@ fn merge_results(
         |(a, _), (b, _)| a.result.key().cmp(&b.result.key()),
         |(r, line)| {
             count_result(accounts, &r);
+            let name = accounts
+                .get(&r.result.account_id)
+                .and_then(|a| a.name.as_deref())
+                .unwrap_or_default();
             writeln!(out, "{line}").map_err(|e| output_error(&args.output, &e))?;
-            book.result((&r).into())
+            book.result((&r).into(), name)
                 .map_err(|e| output_error(&args.output, &e))?;
             total += 1;
             Ok(())

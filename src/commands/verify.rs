@@ -8,6 +8,7 @@ use crate::cli::VerifyArgs;
 use crate::commands::CommandError;
 use crate::output::meta::RunOptions;
 use crate::output::read_back::{Workbook, for_each_page};
+use crate::output::workbook::RESULTS_HEADERS;
 use crate::primitives::error::{InputError, RunError};
 use crate::stages::pipeline::{AuditOptions, run as run_pipeline};
 use calamine::Reader;
@@ -247,13 +248,17 @@ fn differing_part(was: &str, now: &str) -> (String, String) {
     (cut(&a), cut(&b))
 }
 
-/// The identity of a Results row (its first columns: Account, Check ID, Resource, Credential).
+/// The identity of a Results row (its Account, Check ID, Resource and Credential columns).
 fn row_key(row: &[String]) -> ResultKey<&str> {
-    let credential = cell(row, 3);
+    let at = |name: &str| {
+        let c = RESULTS_HEADERS.iter().position(|h| *h == name);
+        c.map_or("", |c| cell(row, c))
+    };
+    let credential = at("Credential");
     ResultKey {
-        account_id: cell(row, 0),
-        check_id: cell(row, 1),
-        resource_arn: cell(row, 2),
+        account_id: at("Account"),
+        check_id: at("Check ID"),
+        resource_arn: at("Resource"),
         credential: (!credential.is_empty()).then_some(credential),
     }
 }

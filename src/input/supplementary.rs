@@ -193,7 +193,9 @@ pub fn org_accounts(
             .or_else(|| a.get("Status"))
             .and_then(Value::as_str)
             .map(str::to_string);
-        into.accounts.insert(id.clone(), OrgAccount { id, state });
+        let name = a.get("Name").and_then(Value::as_str).map(str::to_string);
+        into.accounts
+            .insert(id.clone(), OrgAccount { id, state, name });
     }
     into.sources.push(file.at("/Accounts"));
     Ok(list.len())

@@ -72,6 +72,8 @@ pub struct OrgAccount {
     pub id: String,
     /// `State` (newer) or `Status` (retired 2026-09-09), when present.
     pub state: Option<String>,
+    /// `Name`, when present: shown beside the account ID on every sheet.
+    pub name: Option<String>,
 }
 
 /// The organization's accounts, from every `list-accounts` export found or given.
@@ -87,6 +89,11 @@ impl OrgAccounts {
     /// True when at least one list-accounts export was read.
     pub fn is_known(&self) -> bool {
         !self.sources.is_empty()
+    }
+
+    /// The account's name in the list, if the list gives one.
+    pub fn name(&self, id: &str) -> Option<&str> {
+        self.accounts.get(id).and_then(|a| a.name.as_deref())
     }
 
     /// True when the account is listed in the organization.

@@ -51,8 +51,9 @@ pub enum EvidenceSheet {
 }
 
 /// Users sheet columns.
-pub const USER_HEADERS: [&str; 18] = [
+pub const USER_HEADERS: [&str; 19] = [
     "Account",
+    "Account name",
     "User",
     "ARN",
     "Created (UTC)",
@@ -73,8 +74,9 @@ pub const USER_HEADERS: [&str; 18] = [
 ];
 
 /// Roles sheet columns.
-pub const ROLE_HEADERS: [&str; 15] = [
+pub const ROLE_HEADERS: [&str; 16] = [
     "Account",
+    "Account name",
     "Role",
     "ARN",
     "Path",
@@ -92,8 +94,9 @@ pub const ROLE_HEADERS: [&str; 15] = [
 ];
 
 /// MFA policies sheet columns.
-pub const MFA_POLICY_HEADERS: [&str; 14] = [
+pub const MFA_POLICY_HEADERS: [&str; 15] = [
     "Account",
+    "Account name",
     "Policy",
     "Policy ARN or inline ID",
     "Policy type",
@@ -141,10 +144,10 @@ impl EvidenceSheet {
     /// Long-text columns, wrapped at a readable width (lists hold one item a line).
     pub fn wrap_columns(self) -> &'static [u16] {
         match self {
-            EvidenceSheet::Users => &[14],
-            EvidenceSheet::Roles => &[4, 5, 6],
+            EvidenceSheet::Users => &[15],
+            EvidenceSheet::Roles => &[5, 6, 7],
             EvidenceSheet::PrivilegedAccess => &privileged_access::WRAP,
-            EvidenceSheet::MfaPolicies => &[8, 9],
+            EvidenceSheet::MfaPolicies => &[9, 10],
         }
     }
 
@@ -198,6 +201,11 @@ pub fn collect(account: &Account) -> AccountEvidence {
 
 // ---------------------------------------------------------------------------------------------
 // Users.
+
+/// The account's name in the organization's account list, beside its ID on every sheet.
+fn account_name(account: &Account) -> Cell {
+    account.org.name(&account.id).map_or(Cell::Empty, text)
+}
 
 fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
@@ -273,6 +281,7 @@ fn user_row(account: &Account, row: &CredentialRow, note: &str) -> Row {
     let [k1, k2] = &f.access_keys;
     let mut cells = vec![
         text(account.id.as_str()),
+        account_name(account),
         text(f.user.as_str()),
         text(f.arn.as_str()),
         dated(f.user_creation_time, DateColumn::Created),
@@ -392,6 +401,7 @@ fn role_rows(account: &Account, auth: &Authorization, out: &mut Vec<Row>) {
     for role in &auth.roles {
         let mut cells = vec![
             text(account.id.as_str()),
+            account_name(account),
             text(role.name.as_str()),
             text(role.arn.as_str()),
             text(role.path.as_str()),
@@ -552,6 +562,7 @@ fn push_policy_rows(
     let row = |place: Option<&Place<'_>>| -> Row {
         let mut cells = vec![
             text(account.id.as_str()),
+            account_name(account),
             text(p.name),
             text(p.id.as_str()),
             text(p.kind),

@@ -34,6 +34,9 @@ pub struct InputRecord {
 pub struct AccountRecord {
     /// Account ID.
     pub account_id: String,
+    /// The account's name in the organization's account list, if it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Partition.
     pub partition: String,
     /// As-of instant, ISO 8601, if any.
@@ -276,6 +279,7 @@ mod tests {
                 .iter()
                 .map(|(id, t)| AccountRecord {
                     account_id: (*id).into(),
+                    name: None,
                     partition: "aws".into(),
                     as_of: Some(instant.into()),
                     as_of_rule: AsOfRule::Option,

@@ -307,7 +307,10 @@ impl Streams {
             .write_rendered(&outcome.jsonl, outcome.results.len() as u64)
             .map_err(|e| output_error(output, &e))?;
         self.workbook
-            .results(&outcome.results)
+            .results(
+                &outcome.results,
+                outcome.record.name.as_deref().unwrap_or_default(),
+            )
             .map_err(|e| output_error(output, &e))?;
         self.workbook
             .evidence(&outcome.evidence)
@@ -724,6 +727,7 @@ fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) ->
     }
     let record = AccountRecord {
         account_id: account.id.clone(),
+        name: account.org.name(&account.id).map(str::to_string),
         partition: account.partition.clone(),
         as_of: account
             .as_of

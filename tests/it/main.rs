@@ -5,6 +5,7 @@
 mod common;
 mod workbook_support;
 
+mod account_names;
 mod archives;
 mod authorization_forms;
 mod bad_inputs;

@@ -50,6 +50,7 @@ fn build(dir: &std::path::Path, limits: Limits) -> std::path::PathBuf {
         input_digest: "0".repeat(64),
         accounts: vec![AccountRecord {
             account_id: "000011112222".into(),
+            name: None,
             partition: "aws".into(),
             as_of: Some("2024-06-01T00:00:00Z".into()),
             as_of_rule: AsOfRule::LatestTimestamp,
@@ -70,7 +71,8 @@ fn build(dir: &std::path::Path, limits: Limits) -> std::path::PathBuf {
     };
     let mut book = WorkbookWriter::with_limits(limits).unwrap();
     for line in std::fs::read_to_string(&jsonl).unwrap().lines() {
-        book.result((&parse_line(line).unwrap()).into()).unwrap();
+        book.result((&parse_line(line).unwrap()).into(), "")
+            .unwrap();
     }
     let users = (0..USERS)
         .map(|i| {
@@ -146,7 +148,7 @@ fn sheets_continue_past_the_row_limit_and_switch_to_autofilter() {
         assert_eq!(header(&range)[0], "Account", "{name} has its header");
         let rows = data_rows(&range);
         assert!(rows.len() <= 3, "{name}: {} rows", rows.len());
-        all.extend(rows.into_iter().map(|r| r[2].clone()));
+        all.extend(rows.into_iter().map(|r| r[3].clone()));
     }
     let want: Vec<String> = (0..RESULTS)
         .map(|i| format!("arn:aws:iam::000011112222:user/u{i:02}"))
@@ -234,7 +236,7 @@ fn a_sheet_that_passes_the_table_limit_mid_page_gets_an_autofilter_over_all_its_
     assert!(!names.contains(&"Results 2".to_string()));
     let resources: Vec<String> = data_rows(&sheet(&xlsx, "Results"))
         .into_iter()
-        .map(|r| r[2].clone())
+        .map(|r| r[3].clone())
         .collect();
     let want: Vec<String> = (0..RESULTS)
         .map(|i| format!("arn:aws:iam::000011112222:user/u{i:02}"))
@@ -242,12 +244,12 @@ fn a_sheet_that_passes_the_table_limit_mid_page_gets_an_autofilter_over_all_its_
     assert_eq!(resources, want);
     let results = sheet_xml(&xlsx, "Results");
     assert!(
-        results.contains(&format!("<autoFilter ref=\"A1:M{}\"", RESULTS + 1)),
+        results.contains(&format!("<autoFilter ref=\"A1:N{}\"", RESULTS + 1)),
         "the filter covers the header and every result"
     );
     assert!(!results.contains("<tablePart "));
     let users = sheet_xml(&xlsx, "Users");
-    assert!(users.contains(&format!("<autoFilter ref=\"A1:R{}\"", USERS + 1)));
+    assert!(users.contains(&format!("<autoFilter ref=\"A1:S{}\"", USERS + 1)));
     assert_eq!(data_rows(&sheet(&xlsx, "Users")).len(), USERS);
     // The findings (5, known before their sheet is written) pass the limit too.
     assert!(sheet_xml(&xlsx, "Findings").contains("<autoFilter ref=\"A1:S6\""));
@@ -277,7 +279,7 @@ fn pages_no_bigger_than_a_table_are_all_tables() {
         assert!(!xml.contains("<autoFilter "), "{name}");
         let rows = data_rows(&sheet(&xlsx, name));
         assert!(rows.len() <= 2, "{name}: {} rows", rows.len());
-        resources.extend(rows.into_iter().map(|r| r[2].clone()));
+        resources.extend(rows.into_iter().map(|r| r[3].clone()));
     }
     let want: Vec<String> = (0..RESULTS)
         .map(|i| format!("arn:aws:iam::000011112222:user/u{i:02}"))

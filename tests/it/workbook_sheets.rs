@@ -33,11 +33,11 @@ fn results_sheet_holds_every_line_of_the_results_file() {
     assert_eq!(rows.len(), lines.len());
     for (row, line) in rows.iter().zip(&lines) {
         assert_eq!(row[0], line["account_id"].as_str().unwrap());
-        assert_eq!(row[1], line["check_id"].as_str().unwrap());
-        assert_eq!(row[2], line["resource_arn"].as_str().unwrap());
-        assert_eq!(row[4], line["status"].as_str().unwrap());
+        assert_eq!(row[2], line["check_id"].as_str().unwrap());
+        assert_eq!(row[3], line["resource_arn"].as_str().unwrap());
+        assert_eq!(row[5], line["status"].as_str().unwrap());
         // Account-level rows with nothing to cite have a null source: empty cells.
-        assert_eq!(row[9], line["source"]["sha256"].as_str().unwrap_or(""));
+        assert_eq!(row[10], line["source"]["sha256"].as_str().unwrap_or(""));
     }
 }
 

@@ -10,8 +10,9 @@ use crate::model::{Account, Dated, Flag};
 use crate::policy::allow_requires_mfa;
 
 /// Privileged access sheet columns.
-pub const HEADERS: [&str; 17] = [
+pub const HEADERS: [&str; 18] = [
     "Account",
+    "Account name",
     "ARN",
     "Type",
     "Privileges",
@@ -31,13 +32,14 @@ pub const HEADERS: [&str; 17] = [
 ];
 
 /// Long-text columns.
-pub const WRAP: [u16; 3] = [4, 5, 11];
+pub const WRAP: [u16; 3] = [5, 6, 12];
 
 /// Builds the account's rows.
 pub fn rows(account: &Account, auth: &Authorization, out: &mut Vec<Row>) {
     for a in privilege::granted(auth) {
         let mut cells = vec![
             text(account.id.as_str()),
+            super::account_name(account),
             text(a.arn.as_str()),
             text(a.kind.label()),
             text(match a.privilege {
@@ -228,22 +230,22 @@ mod tests {
         rows(&acct, acct.authorization.as_ref().unwrap(), &mut out);
         assert_eq!(out.len(), 2);
         let (role_row, user_row) = (&out[0], &out[1]);
-        assert_eq!(role_row[2], text("role"));
-        assert_eq!(role_row[4], text(ADMIN));
-        assert_eq!(role_row[11], text("AWS: arn:aws:iam::444455556666:root"));
-        assert_eq!(role_row[12], Cell::Bool(true));
-        assert_eq!(role_row[13], text("no recorded use"));
+        assert_eq!(role_row[3], text("role"));
+        assert_eq!(role_row[5], text(ADMIN));
+        assert_eq!(role_row[12], text("AWS: arn:aws:iam::444455556666:root"));
+        assert_eq!(role_row[13], Cell::Bool(true));
+        assert_eq!(role_row[14], text("no recorded use"));
         assert_eq!(
-            user_row[1],
+            user_row[2],
             text(format!("arn:aws:iam::{ACCOUNT}:user/bob"))
         );
-        assert_eq!(user_row[3], text("full administrative"));
-        assert_eq!(user_row[5], text("none"));
-        assert_eq!(user_row[6], Cell::Bool(true));
-        assert_eq!(user_row[7], Cell::Bool(false));
-        assert_eq!(user_row[8], text("access_key_1"));
+        assert_eq!(user_row[4], text("full administrative"));
+        assert_eq!(user_row[6], text("none"));
+        assert_eq!(user_row[7], Cell::Bool(true));
+        assert_eq!(user_row[8], Cell::Bool(false));
+        assert_eq!(user_row[9], text("access_key_1"));
         assert_eq!(
-            user_row[10],
+            user_row[11],
             Cell::DateTime(
                 at("2024-06-02T00:00:00Z")
                     .instant()

@@ -190,7 +190,7 @@ fn write_finding(
     titles: &[(&str, String)],
     w: &mut Widths,
 ) -> Result<(), OutputError> {
-    // The Results row: see results::HEADERS.
+    // The row of results::with_row: the Results sheet's columns without the account name.
     let [
         account,
         check_id,

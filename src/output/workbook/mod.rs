@@ -38,7 +38,7 @@ pub use cells::{EXCEL_MAX_ROWS, Limits, MAX_CELL_CHARS, TABLE_ROW_LIMIT, truncat
 pub use cover::RUN_OPTIONS_NAME;
 pub use findings::DISPOSITIONS;
 pub use paged::is_page;
-pub use results::{ResultView, parse_line};
+pub use results::{HEADERS as RESULTS_HEADERS, ResultView, parse_line};
 pub use spill::CellRef;
 
 /// The workbook while a run produces its rows.
@@ -74,9 +74,10 @@ impl WorkbookWriter {
         })
     }
 
-    /// Adds one result (in results order) to the Results sheet, and to the findings if it
-    /// is not a PASS.
-    pub fn result(&mut self, r: ResultView<'_>) -> Result<(), OutputError> {
+    /// Adds one result (in results order) of the account named `account_name` (empty when
+    /// no organization list names it) to the Results sheet, and to the findings if it is not
+    /// a PASS.
+    pub fn result(&mut self, r: ResultView<'_>, account_name: &str) -> Result<(), OutputError> {
         let Self {
             workbook,
             results,
@@ -84,7 +85,7 @@ impl WorkbookWriter {
             ..
         } = self;
         results::with_row(&r, |cells| {
-            results.push(workbook, cells)?;
+            results.push(workbook, &results::named(cells, account_name))?;
             if r.is_finding() {
                 findings.push(r.severity, cells)?;
             }
@@ -93,8 +94,14 @@ impl WorkbookWriter {
     }
 
     /// Adds one account's results, in order.
-    pub fn results(&mut self, results: &[Annotated]) -> Result<(), OutputError> {
-        results.iter().try_for_each(|r| self.result(r.into()))
+    pub fn results(
+        &mut self,
+        results: &[Annotated],
+        account_name: &str,
+    ) -> Result<(), OutputError> {
+        results
+            .iter()
+            .try_for_each(|r| self.result(r.into(), account_name))
     }
 
     /// Adds one row to an evidence sheet (in account order).

@@ -10,9 +10,11 @@ use crate::output::error::OutputError;
 use crate::workflow::exceptions::ExceptionNote;
 use crate::workflow::{Annotated, AnnotatedRecord};
 
-/// Results sheet columns.
-pub const HEADERS: [&str; 13] = [
+/// Results sheet columns: the result's row (see [`with_row`]) with the account's name beside
+/// its ID.
+pub const HEADERS: [&str; 14] = [
     "Account",
+    "Account name",
     "Check ID",
     "Resource",
     "Credential",
@@ -133,14 +135,25 @@ pub fn sheet(limits: &Limits) -> std::io::Result<StreamedSheet> {
         Layout {
             name: "Results",
             headers: &HEADERS,
-            wrap: &[6, 7, 11],
+            wrap: &[7, 8, 12],
             typed: &[],
         },
         *limits,
     )
 }
 
-/// Calls `write` with the Results row of `r`.
+/// The Results sheet's row: `row` (a result's row, see [`with_row`]) with the account's name
+/// after the account ID.
+pub fn named<'a>(row: &[CellRef<'a>], account_name: &'a str) -> [CellRef<'a>; HEADERS.len()] {
+    std::array::from_fn(|i| match i {
+        0 => row[0],
+        1 => CellRef::Text(account_name),
+        _ => row.get(i - 1).copied().unwrap_or(CellRef::Empty),
+    })
+}
+
+/// Calls `write` with the row of `r`: the Results sheet's columns without the account name
+/// (the Findings sheet is built from it).
 pub fn with_row<T>(r: &ResultView<'_>, write: impl FnOnce(&[CellRef<'_>]) -> T) -> T {
     let (file, sha, location) = r.source;
     let (exception, change) = (r.exception_text(), r.change_text());
