@@ -31,6 +31,15 @@ impl Source {
         }
     }
 
+    /// How the workbook labels it: this project's own mappings carry the warning to review
+    /// them before relying on them.
+    pub fn workbook_label(self) -> &'static str {
+        match self {
+            Source::IamEvidence => "iam-evidence mapping: review before relying on it",
+            other => other.label(),
+        }
+    }
+
     fn from_data(text: &str) -> Option<Source> {
         match text {
             "aws" => Some(Source::Aws),

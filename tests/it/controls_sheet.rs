@@ -290,3 +290,24 @@ fn report_adds_a_framework_the_merged_runs_did_not_record() {
     );
     assert!(rows.iter().any(|r| r[1] == "A.8.5"));
 }
+
+#[test]
+fn the_checks_sheet_gives_each_frameworks_controls_under_a_header_naming_the_source() {
+    let run = audit(&[&q2()], &[]);
+    let rows = sheet(&run.workbook, "Checks");
+    let col = |h: &str| {
+        rows[0]
+            .iter()
+            .position(|x| x == h)
+            .unwrap_or_else(|| panic!("no column {h} in {:?}", rows[0]))
+    };
+    let nist = col("NIST SP 800-53 Rev. 5 (AWS conformance pack)");
+    let pci = col("PCI DSS v4.0.1 (iam-evidence mapping: review before relying on it)");
+    col("SOC 2 (2017 Trust Services Criteria) (iam-evidence mapping: review before relying on it)");
+    col("CMMC 2.0 Level 2 (AWS conformance pack)");
+    let row = |id: &str| rows.iter().find(|r| r[0] == id).unwrap().clone();
+    let console = row("console-user-mfa");
+    assert_eq!(console[pci], "8.4.2");
+    assert!(console[nist].contains("IA-2(1)"), "{console:?}");
+    assert_eq!(row("privileged-user-mfa")[nist], "—");
+}

@@ -1,9 +1,11 @@
 //! The Checks sheet: the catalogue, from the registry (the same metadata as
-//! `iam-evidence checks` and docs/checks.md), and below it the CIS IAM section item by item.
+//! `iam-evidence checks` and docs/checks.md), with each framework's controls in a column whose
+//! header says where the mapping comes from, and below it the CIS IAM section item by item.
 
 use super::cells::{Limits, text};
 use super::paged::{Layout, pages, rows_per_page};
 use crate::checks::cis_section::{CIS_IAM_SECTION, Coverage};
+use crate::checks::frameworks::{self, Framework};
 use crate::checks::{REGISTRY, Thresholds};
 use crate::output::error::OutputError;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
@@ -25,6 +27,19 @@ pub const HEADERS: [&str; 13] = [
     "Control Tower",
 ];
 
+/// The frameworks of the reference columns after [`HEADERS`]: those with their own tables
+/// (the CIS versions already have columns of their own).
+fn mapped_frameworks() -> impl Iterator<Item = Framework> {
+    Framework::ALL
+        .into_iter()
+        .filter(|f| f.source() != frameworks::Source::Cis)
+}
+
+/// A reference column's header: the framework and where its mapping comes from.
+fn framework_header(f: Framework) -> String {
+    format!("{} ({})", f.title(), f.source().workbook_label())
+}
+
 /// Builds the catalogue sheet.
 pub fn sheets(
     workbook: &mut Workbook,
@@ -32,12 +47,22 @@ pub fn sheets(
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, OutputError> {
     let mut checks = REGISTRY.iter();
+    let framework_headers: Vec<String> = mapped_frameworks().map(framework_header).collect();
+    let headers: Vec<&str> = HEADERS
+        .iter()
+        .copied()
+        .chain(framework_headers.iter().map(String::as_str))
+        .collect();
+    let wrap: Vec<u16> = [1, 3, 4, 5, 12]
+        .into_iter()
+        .chain(HEADERS.len() as u16..headers.len() as u16)
+        .collect();
     let mut sheets = pages(
         workbook,
         &Layout {
             name: "Checks",
-            headers: &HEADERS,
-            wrap: &[1, 3, 4, 5, 12],
+            headers: &headers,
+            wrap: &wrap,
             typed: &[],
         },
         REGISTRY.len() as u64,
@@ -71,6 +96,15 @@ pub fn sheets(
             ];
             for (col, value) in cells.iter().enumerate() {
                 text(ws, row, col as u16, value, w)?;
+            }
+            for (i, f) in mapped_frameworks().enumerate() {
+                let controls = frameworks::reference(m, f).controls;
+                let value = if controls.is_empty() {
+                    "—".to_string()
+                } else {
+                    controls.join(", ")
+                };
+                text(ws, row, (HEADERS.len() + i) as u16, &value, w)?;
             }
             Ok(())
         },

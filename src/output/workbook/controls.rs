@@ -6,7 +6,7 @@
 use super::cells::{Kind, Limits, Widths, number, text};
 use super::conclusion;
 use super::paged::{Layout, pages};
-use crate::checks::frameworks::{self, Framework, Source};
+use crate::checks::frameworks::{self, Framework};
 use crate::output::error::OutputError;
 use crate::output::meta::RunRecord;
 use rust_xlsxwriter::{Workbook, Worksheet};
@@ -36,14 +36,6 @@ struct Row {
     framework: Framework,
     control: &'static str,
     checks: Vec<&'static str>,
-}
-
-/// How the sheet labels a framework's source; this project's own mappings carry the warning.
-fn source_label(source: Source) -> &'static str {
-    match source {
-        Source::IamEvidence => "iam-evidence mapping: review before relying on it",
-        other => other.label(),
-    }
 }
 
 fn rows(selected: &[Framework]) -> Vec<Row> {
@@ -84,7 +76,7 @@ fn put(
 ) -> Result<(), OutputError> {
     text(ws, row, 0, r.framework.title(), w)?;
     text(ws, row, 1, r.control, w)?;
-    text(ws, row, 2, source_label(r.framework.source()), w)?;
+    text(ws, row, 2, r.framework.source().workbook_label(), w)?;
     text(ws, row, 3, &r.checks.join(", "), w)?;
     number(ws, row, FIRST_COUNT_COL, counts.iter().sum::<u64>(), w)?;
     for (i, c) in counts.iter().enumerate() {
@@ -130,6 +122,7 @@ pub fn sheets(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::frameworks::Source;
 
     #[test]
     fn every_registered_check_has_a_row_in_each_framework_mapped_or_not() {
@@ -170,9 +163,9 @@ mod tests {
     #[test]
     fn this_projects_mappings_are_labelled_for_review() {
         assert_eq!(
-            source_label(Source::IamEvidence),
+            Source::IamEvidence.workbook_label(),
             "iam-evidence mapping: review before relying on it"
         );
-        assert_eq!(source_label(Source::Aws), "AWS conformance pack");
+        assert_eq!(Source::Aws.workbook_label(), "AWS conformance pack");
     }
 }
