@@ -2,11 +2,12 @@
 //! version, input digest, what was left out, what the inputs cannot show, and how to
 //! re-perform the run, including a machine-readable options cell (named `RunOptions`).
 
-use super::cells::{Widths, header_format, number, print_setup, text};
+use super::cells::{Widths, header_format, number, text};
+use super::palette::{SEVERITY, STATUS, Swatch};
 use crate::output::error::OutputError;
 use crate::output::meta::RunRecord;
 use crate::workflow::exceptions::Standing;
-use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+use rust_xlsxwriter::{Color, Format, FormatBorder, Worksheet, XlsxError};
 
 /// What the inputs cannot show, stated on every cover (with [`root_mfa_limit`] where it holds).
 pub const LIMITS: [&str; 5] = [
@@ -17,11 +18,16 @@ pub const LIMITS: [&str; 5] = [
     "Results reflect the exports as of their generation time, not the live account.",
 ];
 
-/// The sheets of the workbook and what each holds, for the cover's guide.
-pub const GUIDE: [(&str, &str); 10] = [
+/// The sheets of the workbook and what each holds, for the cover's guide (which lists the
+/// sheets actually written, in order).
+pub const GUIDE: [(&str, &str); 12] = [
     (
         "Summary",
         "per check and per account: tested, pass, fail, partial, manual, not determinable, excepted; chart per check",
+    ),
+    (
+        "Controls",
+        "with --framework: per control of each framework, the checks filed under it, counts by status and a drafted conclusion",
     ),
     (
         "Findings",
@@ -30,6 +36,14 @@ pub const GUIDE: [(&str, &str); 10] = [
     (
         "Results",
         "the whole tested population: one row per tested item (continues on Results 2, 3, ... if needed)",
+    ),
+    (
+        "Changes",
+        "with --baseline: what is new, changed, resolved or removed since the previous run",
+    ),
+    (
+        "Exceptions",
+        "with --exceptions: every approved exception and whether it applied, expired or went stale",
     ),
     (
         "Users",
@@ -53,7 +67,6 @@ pub const GUIDE: [(&str, &str); 10] = [
         "Checks",
         "the check catalogue: population, rationale, remediation, framework references",
     ),
-    ("Cover", "this sheet"),
 ];
 
 /// The defined name of the cell holding the run options as JSON.
@@ -105,6 +118,24 @@ impl Writer {
         Ok(())
     }
 
+    /// A label and a cell to fill in (underlined): `value` where given, else left empty.
+    fn fill_in(&mut self, label: &str, value: Option<&str>) -> Result<(), XlsxError> {
+        self.ws
+            .write_string_with_format(self.row, 0, label, &self.label)?;
+        let line = Format::new().set_border_bottom(FormatBorder::Thin);
+        match value {
+            Some(v) => self.ws.write_string_with_format(
+                self.row,
+                1,
+                super::cells::truncate_cell(v).as_ref(),
+                &line,
+            )?,
+            None => self.ws.write_blank(self.row, 1, &line)?,
+        };
+        self.row += 1;
+        Ok(())
+    }
+
     fn line(&mut self, value: &str) -> Result<(), XlsxError> {
         let mut scratch = Widths::new(&["", ""]);
         text(&mut self.ws, self.row, 1, value, &mut scratch)?;
@@ -131,28 +162,107 @@ fn as_of_warnings(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// Builds the cover sheet: title, then one section after another.
-pub fn sheet(record: &RunRecord) -> Result<Cover, OutputError> {
+/// Builds the cover sheet: title, then one section after another. `sheets` names every other
+/// sheet of the workbook, in order.
+pub fn sheet(record: &RunRecord, sheets: &[String]) -> Result<Cover, OutputError> {
     let mut w = title()?;
+    engagement(&mut w, record)?;
     scope(&mut w, record)?;
     let options_row = options(&mut w, record)?;
     how_to_re_perform(&mut w, record)?;
     left_out(&mut w, record)?;
     as_of_warnings(&mut w, record)?;
     limits(&mut w, record)?;
-    w.section("Sheets")?;
-    for (name, what) in GUIDE {
-        w.fact(name, what)?;
-    }
+    legend(&mut w)?;
+    sheet_guide(&mut w, sheets)?;
     per_account(&mut w, record)?;
     let mut ws = w.ws;
     w.widths.see_len(0, 44);
     w.widths.apply(&mut ws)?;
-    print_setup(&mut ws, false)?;
+    super::print::fit_if_narrow(&mut ws, w.widths.pixels());
     Ok(Cover {
         sheet: ws,
         options_row,
     })
+}
+
+/// The engagement: client, period, objective, and the sign-off cells (prepared by, date,
+/// reviewed by, date), filled where given and otherwise left empty, with a line to sign on.
+fn engagement(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
+    let e = &record.options.engagement;
+    w.section("Engagement")?;
+    w.fill_in("Client (--client)", e.client.as_deref())?;
+    w.fill_in("Period (--period)", e.period.as_deref())?;
+    w.fact("Objective", &objective(record.accounts.len()))?;
+    w.section("Sign-off")?;
+    w.fill_in("Prepared by (--prepared-by)", e.prepared_by.as_deref())?;
+    w.fill_in("Date", None)?;
+    w.fill_in("Reviewed by", None)?;
+    w.fill_in("Date", None)
+}
+
+/// The audit's objective over `accounts` audited accounts.
+pub fn objective(accounts: usize) -> String {
+    format!("Test of IAM access controls over {accounts} AWS account(s)")
+}
+
+/// What each status means.
+pub const STATUS_MEANINGS: [&str; 5] = [
+    "the item meets the check's criterion",
+    "the item does not meet the criterion: a finding",
+    "the item meets the criterion in part: a finding",
+    "the exports cannot decide it: a procedure to perform by hand, with the evidence to request",
+    "the evidence needed is missing or unreadable: a scope limitation, not a pass",
+];
+
+/// What each severity means, most severe first.
+pub const SEVERITY_MEANINGS: [&str; 4] = [
+    "the account can be taken over now (e.g. root access keys)",
+    "a direct path to unauthorized access (e.g. a console user without MFA)",
+    "weakens a control (e.g. an old or unused credential)",
+    "hygiene: little direct risk",
+];
+
+/// The legend: each status and severity in its colours, with its meaning.
+fn legend(w: &mut Writer) -> Result<(), XlsxError> {
+    w.section("Legend")?;
+    let swatch = |s: Swatch| {
+        Format::new()
+            .set_bold()
+            .set_background_color(Color::RGB(s.fill))
+            .set_font_color(Color::RGB(s.font))
+    };
+    for ((status, colours), meaning) in STATUS.iter().zip(STATUS_MEANINGS) {
+        w.ws.write_string_with_format(w.row, 0, *status, &swatch(*colours))?;
+        w.line(&format!("Status: {meaning}"))?;
+    }
+    for ((severity, colours), meaning) in SEVERITY.iter().zip(SEVERITY_MEANINGS) {
+        w.ws.write_string_with_format(w.row, 0, *severity, &swatch(*colours))?;
+        w.line(&format!("Severity: {meaning}"))?;
+    }
+    w.line("Colours: status and severity cells are coloured as above wherever they appear; the Summary chart uses the same hues.")
+}
+
+/// The sheets written after the cover, in order, each with what it holds.
+fn sheet_guide(w: &mut Writer, sheets: &[String]) -> Result<(), XlsxError> {
+    w.section("Sheets")?;
+    for name in sheets {
+        w.fact(name, &describe(name))?;
+    }
+    Ok(())
+}
+
+/// What the sheet `name` holds: its line of [`GUIDE`], or that it continues one.
+pub fn describe(name: &str) -> String {
+    for (sheet, what) in GUIDE {
+        if name == sheet {
+            return what.to_string();
+        }
+        if super::paged::is_page(sheet, name) {
+            return format!("continues the {sheet} sheet");
+        }
+    }
+    String::new()
 }
 
 /// The sheet with its title and subtitle, ready for the sections.
