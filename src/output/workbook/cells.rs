@@ -67,10 +67,10 @@ const MAX_WIDTH: usize = 80;
 const WRAP_WIDTH: usize = 60;
 
 /// Points per line of 11-point text.
-const LINE_HEIGHT: f64 = 15.0;
+pub const LINE_HEIGHT: f64 = 15.0;
 
 /// Excel's tallest row, in points.
-const MAX_ROW_HEIGHT: f64 = 409.0;
+pub const MAX_ROW_HEIGHT: f64 = 409.0;
 
 /// Lines `text` takes when wrapped at `width` characters (greedy, at spaces; a conservative
 /// estimate since most characters are narrower than the width unit).
@@ -277,7 +277,7 @@ impl Widths {
     }
 
     /// The widths [`Widths::apply`] sets, in characters.
-    fn applied(&self) -> impl Iterator<Item = usize> + '_ {
+    pub fn applied(&self) -> impl Iterator<Item = usize> + '_ {
         self.widths.iter().map(|w| (w + 1).min(MAX_WIDTH))
     }
 

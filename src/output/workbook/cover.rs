@@ -2,12 +2,14 @@
 //! version, input digest, what was left out, what the inputs cannot show, and how to
 //! re-perform the run, including a machine-readable options cell (named `RunOptions`).
 
-use super::cells::{Widths, header_format, number, text};
+use super::cells::{
+    LINE_HEIGHT, MAX_ROW_HEIGHT, Widths, header_format, number, text, truncate_cell, wrapped_lines,
+};
 use super::palette::{SEVERITY, STATUS, Swatch};
 use crate::output::error::OutputError;
 use crate::output::meta::RunRecord;
 use crate::workflow::exceptions::Standing;
-use rust_xlsxwriter::{Color, Format, FormatBorder, Worksheet, XlsxError};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
 
 /// What the inputs cannot show, stated on every cover (with [`root_mfa_limit`] where it holds).
 pub const LIMITS: [&str; 5] = [
@@ -91,12 +93,24 @@ pub struct Cover {
     pub options_row: u32,
 }
 
+/// The last column of the per-account table: every value above spans column B to it.
+const LAST_COL: u16 = PER_ACCOUNT_HEADERS.len() as u16 - 1;
+
+/// Widths (characters) of the columns whose text wraps: labels (A), the as-of rule (C) and
+/// what was left out (H), so that the cover fits one page width.
+const WRAPPED_WIDTHS: [(u16, usize); 3] = [(0, 35), (2, 25), (LAST_COL, 27)];
+
 struct Writer {
     ws: Worksheet,
     row: u32,
     widths: Widths,
     label: Format,
     section: Format,
+    /// Values wrap in their span.
+    value: Format,
+    /// Each wrapping cell's row, first and last column, and text, to size the row once the
+    /// widths are known.
+    wrapped: Vec<(u32, u16, u16, String)>,
 }
 
 impl Writer {
@@ -109,37 +123,75 @@ impl Writer {
     }
 
     fn fact(&mut self, label: &str, value: &str) -> Result<(), XlsxError> {
+        self.label(label)?;
+        self.line(value)
+    }
+
+    /// A label in column A (wrapped).
+    fn label(&mut self, label: &str) -> Result<(), XlsxError> {
         self.ws
             .write_string_with_format(self.row, 0, label, &self.label)?;
-        // Values overflow to the right; they are not counted in column B's width.
-        let mut scratch = Widths::new(&["", ""]);
-        text(&mut self.ws, self.row, 1, value, &mut scratch)?;
-        self.row += 1;
+        self.wrapped.push((self.row, 0, 0, label.to_string()));
+        Ok(())
+    }
+
+    /// A text cell of the per-account table that wraps in its column.
+    fn wrapped_cell(&mut self, col: u16, value: &str) -> Result<(), XlsxError> {
+        let value = truncate_cell(value);
+        self.ws
+            .write_string_with_format(self.row, col, value.as_ref(), &self.value)?;
+        self.wrapped.push((self.row, col, col, value.into_owned()));
         Ok(())
     }
 
     /// A label and a cell to fill in (underlined): `value` where given, else left empty.
     fn fill_in(&mut self, label: &str, value: Option<&str>) -> Result<(), XlsxError> {
-        self.ws
-            .write_string_with_format(self.row, 0, label, &self.label)?;
+        self.label(label)?;
         let line = Format::new().set_border_bottom(FormatBorder::Thin);
         match value {
-            Some(v) => self.ws.write_string_with_format(
-                self.row,
-                1,
-                super::cells::truncate_cell(v).as_ref(),
-                &line,
-            )?,
+            Some(v) => {
+                self.ws
+                    .write_string_with_format(self.row, 1, truncate_cell(v).as_ref(), &line)?
+            }
             None => self.ws.write_blank(self.row, 1, &line)?,
         };
         self.row += 1;
         Ok(())
     }
 
+    /// A value in column B, wrapped across B to [`LAST_COL`] (a string, never a formula).
     fn line(&mut self, value: &str) -> Result<(), XlsxError> {
-        let mut scratch = Widths::new(&["", ""]);
-        text(&mut self.ws, self.row, 1, value, &mut scratch)?;
+        let value = truncate_cell(value);
+        self.ws
+            .merge_range(self.row, 1, self.row, LAST_COL, &value, &self.value)?;
+        self.wrapped
+            .push((self.row, 1, LAST_COL, value.into_owned()));
         self.row += 1;
+        Ok(())
+    }
+
+    /// Sets the widths and the height of each row with wrapping text.
+    fn finish_layout(&mut self) -> Result<(), XlsxError> {
+        for (col, width) in WRAPPED_WIDTHS {
+            self.widths.see_len(usize::from(col), width);
+        }
+        self.widths.apply(&mut self.ws)?;
+        let widths: Vec<usize> = self.widths.applied().collect();
+        let mut lines: std::collections::BTreeMap<u32, usize> = Default::default();
+        for (row, first, last, text) in &self.wrapped {
+            let width: usize = widths[usize::from(*first)..=usize::from(*last)]
+                .iter()
+                .sum();
+            let n = wrapped_lines(text, width.saturating_sub(2));
+            let entry = lines.entry(*row).or_default();
+            *entry = (*entry).max(n);
+        }
+        for (row, n) in lines {
+            if n > 1 {
+                let height = (n as f64 * LINE_HEIGHT).min(MAX_ROW_HEIGHT);
+                self.ws.set_row_height(row, height)?;
+            }
+        }
         Ok(())
     }
 }
@@ -176,9 +228,8 @@ pub fn sheet(record: &RunRecord, sheets: &[String]) -> Result<Cover, OutputError
     legend(&mut w)?;
     sheet_guide(&mut w, sheets)?;
     per_account(&mut w, record)?;
+    w.finish_layout()?;
     let mut ws = w.ws;
-    w.widths.see_len(0, 44);
-    w.widths.apply(&mut ws)?;
     super::print::fit_if_narrow(&mut ws, w.widths.pixels());
     Ok(Cover {
         sheet: ws,
@@ -284,8 +335,16 @@ fn title() -> Result<Writer, XlsxError> {
         ws,
         row: 2,
         widths: Widths::new(&PER_ACCOUNT_HEADERS),
-        label: Format::new().set_bold(),
+        label: Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top),
         section: Format::new().set_bold().set_font_size(13),
+        value: Format::new()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+            .set_align(FormatAlign::Left),
+        wrapped: Vec::new(),
     })
 }
 
@@ -526,12 +585,12 @@ fn per_account(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
             Some(t) => text(ws, row, 1, t, widths)?,
             None => text(ws, row, 1, "none", widths)?,
         }
-        text(ws, row, 2, a.as_of_rule.describe(), widths)?;
         text(ws, row, 3, &a.partition, widths)?;
         number(ws, row, 4, a.users as u64, widths)?;
         number(ws, row, 5, a.roles as u64, widths)?;
         number(ws, row, 6, a.policies as u64, widths)?;
-        text(ws, row, 7, &a.left_out.join("; "), widths)?;
+        w.wrapped_cell(2, a.as_of_rule.describe())?;
+        w.wrapped_cell(LAST_COL, &a.left_out.join("; "))?;
         w.row += 1;
     }
     Ok(())
