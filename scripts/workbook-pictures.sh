@@ -7,9 +7,9 @@
 #   docs/img/print-SHEET.png   the sheet's first printed page: LibreOffice prints the workbook
 #                              to PDF as it is (its own print setup), pdftoppm renders the page.
 #   docs/img/screen-SHEET.png  the sheet as on screen: the same workbook with every sheet set to
-#                              print at 100% with gridlines and row and column headings (what a
-#                              spreadsheet window shows), its first page cropped to the top
-#                              left (about one screen).
+#                              print at 100% on A3 landscape with gridlines and row and column
+#                              headings (what a spreadsheet window shows), its first page
+#                              cropped to the top left (about one wide screen).
 # SHEET is the sheet name in lower case with spaces as dashes.
 #
 # Needs: cargo, LibreOffice (soffice), poppler-utils (pdftotext, pdftoppm), python3.
@@ -31,7 +31,8 @@ bin=target/release/iam-evidence
   --baseline "$work/q1.jsonl" --exceptions samples/exceptions.csv \
   --client "Acme Corp" --period "2025-04-01 to 2025-06-30" --prepared-by "J. Doe"
 
-# The screen copy: every sheet at 100%, not fitted, with gridlines and headings.
+# The screen copy: every sheet at 100%, not fitted, on A3 (paper size 8) with narrow margins,
+# with gridlines and headings.
 python3 - "$work/q2.xlsx" "$work/screen.xlsx" <<'PY'
 import re, sys, zipfile
 src, dst = sys.argv[1], sys.argv[2]
@@ -42,7 +43,10 @@ with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED
             xml = data.decode("utf-8")
             xml = xml.replace('<pageSetUpPr fitToPage="1"/>', "")
             xml = re.sub(r'<pageSetup scale="\d+"', "<pageSetup", xml)
-            xml = xml.replace("<pageMargins", '<printOptions headings="1" gridLines="1"/><pageMargins', 1)
+            xml = xml.replace("<pageSetup", '<pageSetup paperSize="8"', 1)
+            xml = re.sub(r'<pageMargins [^>]*/>',
+                         '<printOptions headings="1" gridLines="1"/><pageMargins left="0.3" '
+                         'right="0.3" top="0.5" bottom="0.5" header="0.2" footer="0.2"/>', xml, count=1)
             data = xml.encode("utf-8")
         zout.writestr(item, data)
 PY
@@ -51,14 +55,20 @@ profile="file://$PWD/$work/profile"
 soffice "-env:UserInstallation=$profile" --headless --convert-to pdf --outdir "$work" \
   "$work/q2.xlsx" "$work/screen.xlsx" >/dev/null 2>&1
 
-# The first page of each sheet: the footer's last line reads "SHEET Page X of N".
+# The first page of each sheet. The footer reads "SHEET ... Page X of N": the sheet name is the
+# words on the left half of the page at exactly the height of the lowest word "Page" (a chart
+# may reach down beside it, but not at the footer's exact height).
 first_pages() {
   local pdf=$1 pages page sheet seen=""
   pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
   for ((page = 1; page <= pages; page++)); do
-    sheet=$(pdftotext -f "$page" -l "$page" -layout "$pdf" - |
-      grep -E ' Page [0-9]+ of [0-9]+ *$' | tail -n 1 |
-      sed -E 's/^ *//; s/ +Page [0-9]+ of [0-9]+ *$//')
+    sheet=$(pdftotext -f "$page" -l "$page" -bbox "$pdf" - | awk -F'"' '
+      /<word / { n++; x[n] = $2; y[n] = $4; t[n] = $0; sub(/.*">/, "", t[n]); sub(/<\/word>.*/, "", t[n]) }
+      END {
+        for (i = 1; i <= n; i++) if (t[i] == "Page" && y[i] + 0 > foot + 0) foot = y[i]
+        for (i = 1; i <= n; i++) if (y[i] == foot && x[i] + 0 < 396) line = line (line ? " " : "") t[i]
+        gsub(/&amp;/, "\\&", line); print line
+      }')
     if [[ -n $sheet && $seen != *"|$sheet|"* ]]; then
       seen+="|$sheet|"
       printf '%s\t%s\n' "$page" "$sheet"
@@ -74,8 +84,8 @@ first_pages "$work/q2.pdf" | while IFS=$'\t' read -r page sheet; do
 done
 first_pages "$work/screen.pdf" | while IFS=$'\t' read -r page sheet; do
   slug=$(echo "$sheet" | tr 'A-Z ' 'a-z-')
-  # 96 dpi: one pixel a screen pixel at 100%; the top left 960 x 480 below the page header.
-  pdftoppm -png -r 96 -f "$page" -l "$page" -singlefile -x 50 -y 60 -W 960 -H 480 \
+  # 96 dpi: one pixel a screen pixel at 100%; the top left 1400 x 560 below the page header.
+  pdftoppm -png -r 96 -f "$page" -l "$page" -singlefile -x 24 -y 44 -W 1400 -H 560 \
     "$work/screen.pdf" "docs/img/screen-$slug"
   echo "docs/img/screen-$slug.png: $sheet, page $page"
 done
