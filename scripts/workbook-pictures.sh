@@ -2,7 +2,7 @@
 # Regenerates the pictures of docs/workbook.md from the code, so they never drift from it.
 #
 # Audits samples/2025-Q2 as the quarterly routine does (with an engagement, the Q1 results as
-# baseline and samples/exceptions.csv), then for every sheet the workbook has (whatever sheets
+# baseline, samples/exceptions.csv and a framework's Controls sheet), then for every sheet the workbook has (whatever sheets
 # it has; the cover lists them):
 #   docs/img/print-SHEET.png   the sheet's first printed page: LibreOffice prints the workbook
 #                              to PDF as it is (its own print setup), pdftoppm renders the page.
@@ -28,7 +28,7 @@ cargo build --quiet --release
 bin=target/release/iam-evidence
 "$bin" audit samples/2025-Q1 -o "$work/q1.xlsx" --results "$work/q1.jsonl" --quiet
 "$bin" audit samples/2025-Q2 -o "$work/q2.xlsx" --quiet \
-  --baseline "$work/q1.jsonl" --exceptions samples/exceptions.csv \
+  --baseline "$work/q1.jsonl" --exceptions samples/exceptions.csv --framework pci-dss-4.0.1 \
   --client "Acme Corp" --period "2025-04-01 to 2025-06-30" --prepared-by "J. Doe"
 
 # The screen copy: every sheet at 100%, not fitted, on A3 (paper size 8) with narrow margins,
