@@ -98,7 +98,7 @@ const LAST_COL: u16 = PER_ACCOUNT_HEADERS.len() as u16 - 1;
 
 /// Widths (characters) of the columns whose text wraps: labels (A), the as-of rule (C) and
 /// what was left out (H), so that the cover fits one page width.
-const WRAPPED_WIDTHS: [(u16, usize); 3] = [(0, 35), (2, 25), (LAST_COL, 27)];
+const WRAPPED_WIDTHS: [(u16, usize); 3] = [(0, 29), (2, 21), (LAST_COL, 27)];
 
 struct Writer {
     ws: Worksheet,
