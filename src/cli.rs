@@ -48,6 +48,34 @@ pub struct ReportArgs {
     /// (repeatable; names as for `audit --framework`).
     #[arg(long = "framework", value_name = "NAME", value_parser = parse_framework)]
     pub frameworks: Vec<Framework>,
+    /// The engagement; where not given, the first run's.
+    #[command(flatten)]
+    pub engagement: EngagementArgs,
+}
+
+/// The engagement a workpaper belongs to, shown on the cover and each printed page's header.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct EngagementArgs {
+    /// Whose accounts are audited (cover and page header).
+    #[arg(long, value_name = "TEXT")]
+    pub client: Option<String>,
+    /// The period under audit, free text (e.g. "FY2025", "2025-01-01 to 2025-06-30").
+    #[arg(long, value_name = "TEXT")]
+    pub period: Option<String>,
+    /// Who prepared the workpaper (the cover's sign-off; the dates are left to fill in).
+    #[arg(long, value_name = "TEXT")]
+    pub prepared_by: Option<String>,
+}
+
+impl EngagementArgs {
+    /// The engagement as recorded with the run options.
+    pub fn to_engagement(&self) -> crate::output::meta::Engagement {
+        crate::output::meta::Engagement {
+            client: self.client.clone(),
+            period: self.period.clone(),
+            prepared_by: self.prepared_by.clone(),
+        }
+    }
 }
 
 /// `verify` options.
@@ -76,6 +104,7 @@ const AUDIT_EXAMPLES: &str = "Examples:
   iam-evidence audit samples/2025-Q2 -o audit.xlsx
   iam-evidence audit exports/ --output q3.xlsx --results q3.jsonl --as-of 2025-09-30
   iam-evidence audit acme/ --org-accounts acme/list-accounts.json --keep-going -o acme.xlsx
+  iam-evidence audit exports/ -o q2.xlsx --client \"Acme Corp\" --period FY2025 --prepared-by \"J. Doe\"
 
 Exit status: 0 the run completed (whatever the findings); 1 an input could not be read or an
 output could not be written; 2 bad usage.";
@@ -139,6 +168,9 @@ pub struct AuditArgs {
     #[arg(long, value_name = "N", default_value_t = Thresholds::DEFAULT.max_export_age_days,
           value_parser = clap::value_parser!(i64).range(1..))]
     pub max_export_age_days: i64,
+    /// The engagement.
+    #[command(flatten)]
+    pub engagement: EngagementArgs,
 }
 
 /// `checks` options.

@@ -34,6 +34,7 @@ pub fn run(args: &AuditArgs) -> Result<(), CommandError> {
         exceptions: args.exceptions.clone(),
         baseline: args.baseline.clone(),
         frameworks: distinct(&args.frameworks),
+        engagement: args.engagement.to_engagement(),
     };
     run_pipeline(&opts)?;
     Ok(())

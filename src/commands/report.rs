@@ -4,13 +4,13 @@
 //! and must have used the same thresholds.
 
 use crate::checks::Status;
-use crate::cli::ReportArgs;
+use crate::cli::{EngagementArgs, ReportArgs};
 use crate::commands::CommandError;
 use crate::output::atomic::{AtomicFile, output_error};
 use crate::output::error::OutputError;
 use crate::output::evidence_rows::EvidenceSheet;
 use crate::output::meta::{
-    AccountRecord, InputRecord, RunOptions, RunRecord, input_digest, status_index,
+    AccountRecord, Engagement, InputRecord, RunOptions, RunRecord, input_digest, status_index,
 };
 use crate::output::workbook::{CellRef, WorkbookWriter};
 use crate::primitives::error::{InputError, RunError};
@@ -71,6 +71,7 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
     options.as_of = None;
     let asked = options.frameworks.iter().chain(&args.frameworks);
     options.frameworks = super::audit::distinct(&asked.copied().collect::<Vec<_>>());
+    options.engagement = merged_engagement(options.engagement, &args.engagement);
 
     // The merged results go to a file: the one asked for, or a scratch file the workbook reads.
     let scratch = tempfile::NamedTempFile::new().map_err(|e| output_error(&args.output, &e))?;
@@ -92,6 +93,16 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
     }
     workbook.commit()?;
     Ok((record.accounts.len(), total))
+}
+
+/// The engagement of the merged workbook: each of `--client`, `--period`, `--prepared-by`
+/// given to `report`, else the first run's.
+fn merged_engagement(first: Engagement, given: &EngagementArgs) -> Engagement {
+    Engagement {
+        client: given.client.clone().or(first.client),
+        period: given.period.clone().or(first.period),
+        prepared_by: given.prepared_by.clone().or(first.prepared_by),
+    }
 }
 
 /// Reads every run's sidecar; refuses runs with other thresholds than the first, and runs that

@@ -79,6 +79,7 @@ fn re_perform(
         exceptions: files.exceptions.clone(),
         baseline: files.baseline.clone(),
         frameworks: options.frameworks.clone(),
+        engagement: options.engagement.clone(),
     })?;
     Recorded::read(&again)
 }

@@ -91,6 +91,24 @@ pub struct RunOptions {
     /// order given (none: no Controls sheet).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub frameworks: Vec<crate::checks::frameworks::Framework>,
+    /// `--client`, `--period`, `--prepared-by`, where given.
+    #[serde(flatten)]
+    pub engagement: Engagement,
+}
+
+/// The engagement a workpaper belongs to: free text shown on the cover and the page header,
+/// recorded with the options (absent ones are left out of the JSON).
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
+pub struct Engagement {
+    /// `--client`: whose accounts were audited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    /// `--period`: the period under audit (`FY2025`, `2025-01-01 to 2025-06-30`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// `--prepared-by`: who prepared the workpaper.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prepared_by: Option<String>,
 }
 
 /// Everything the cover, summary and inputs sheets and the sidecar need.
@@ -273,6 +291,7 @@ mod tests {
                 exceptions: None,
                 baseline: None,
                 frameworks: Vec::new(),
+                engagement: Default::default(),
             },
             input_digest: String::new(),
             accounts: reports

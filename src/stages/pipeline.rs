@@ -50,6 +50,8 @@ pub struct AuditOptions {
     pub baseline: Option<PathBuf>,
     /// `--framework`: the frameworks of the Controls sheet.
     pub frameworks: Vec<crate::checks::frameworks::Framework>,
+    /// `--client`, `--period`, `--prepared-by`.
+    pub engagement: crate::output::meta::Engagement,
 }
 
 /// What a finished run reports.
@@ -537,6 +539,7 @@ fn run_record(
             exceptions: opts.exceptions.as_ref().map(|p| p.display().to_string()),
             baseline: opts.baseline.as_ref().map(|p| p.display().to_string()),
             frameworks: opts.frameworks.clone(),
+            engagement: opts.engagement.clone(),
         },
         input_digest: input_digest(&inputs),
         accounts: records,

@@ -46,6 +46,7 @@ fn build(dir: &std::path::Path, limits: Limits) -> std::path::PathBuf {
             exceptions: None,
             baseline: None,
             frameworks: Vec::new(),
+            engagement: Default::default(),
         },
         input_digest: "0".repeat(64),
         accounts: vec![AccountRecord {

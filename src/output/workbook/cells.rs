@@ -67,10 +67,10 @@ const MAX_WIDTH: usize = 80;
 const WRAP_WIDTH: usize = 60;
 
 /// Points per line of 11-point text.
-const LINE_HEIGHT: f64 = 15.0;
+pub const LINE_HEIGHT: f64 = 15.0;
 
 /// Excel's tallest row, in points.
-const MAX_ROW_HEIGHT: f64 = 409.0;
+pub const MAX_ROW_HEIGHT: f64 = 409.0;
 
 /// Lines `text` takes when wrapped at `width` characters (greedy, at spaces; a conservative
 /// estimate since most characters are narrower than the width unit).
@@ -270,10 +270,21 @@ impl Widths {
 
     /// Applies the widths.
     pub fn apply(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
-        for (i, w) in self.widths.iter().enumerate() {
-            ws.set_column_width(i as u16, (*w as f64 + 1.0).min(MAX_WIDTH as f64))?;
+        for (i, w) in self.applied().enumerate() {
+            ws.set_column_width(i as u16, w as f64)?;
         }
         Ok(())
+    }
+
+    /// The widths [`Widths::apply`] sets, in characters.
+    pub fn applied(&self) -> impl Iterator<Item = usize> + '_ {
+        self.widths.iter().map(|w| (w + 1).min(MAX_WIDTH))
+    }
+
+    /// The columns' total width in pixels at 100% (7 a character of 11-point Calibri, plus
+    /// 5 of padding a column), as Excel converts widths.
+    pub fn pixels(&self) -> u32 {
+        self.applied().map(|w| w as u32 * 7 + 5).sum()
     }
 }
 
@@ -393,17 +404,6 @@ pub fn header_format() -> Format {
         .set_font_color(Color::White)
         .set_background_color(Color::RGB(0x1F4E78))
         .set_border_bottom(FormatBorder::Thin)
-}
-
-/// Landscape, one page wide, header row repeated, footer with sheet name and page.
-pub fn print_setup(ws: &mut Worksheet, repeat_header: bool) -> Result<(), XlsxError> {
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_footer("&L&A&Rpage &P of &N");
-    if repeat_header {
-        ws.set_repeat_rows(0, 0)?;
-    }
-    Ok(())
 }
 
 /// An Excel table over the header and `rows` data rows (at least one), header frozen. Call

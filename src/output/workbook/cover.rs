@@ -2,11 +2,14 @@
 //! version, input digest, what was left out, what the inputs cannot show, and how to
 //! re-perform the run, including a machine-readable options cell (named `RunOptions`).
 
-use super::cells::{Widths, header_format, number, print_setup, text};
+use super::cells::{
+    LINE_HEIGHT, MAX_ROW_HEIGHT, Widths, header_format, number, text, truncate_cell, wrapped_lines,
+};
+use super::palette::{SEVERITY, STATUS, Swatch};
 use crate::output::error::OutputError;
 use crate::output::meta::RunRecord;
 use crate::workflow::exceptions::Standing;
-use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
 
 /// What the inputs cannot show, stated on every cover (with [`root_mfa_limit`] where it holds).
 pub const LIMITS: [&str; 5] = [
@@ -17,11 +20,16 @@ pub const LIMITS: [&str; 5] = [
     "Results reflect the exports as of their generation time, not the live account.",
 ];
 
-/// The sheets of the workbook and what each holds, for the cover's guide.
-pub const GUIDE: [(&str, &str); 10] = [
+/// The sheets of the workbook and what each holds, for the cover's guide (which lists the
+/// sheets actually written, in order).
+pub const GUIDE: [(&str, &str); 12] = [
     (
         "Summary",
         "per check and per account: tested, pass, fail, partial, manual, not determinable, excepted; chart per check",
+    ),
+    (
+        "Controls",
+        "with --framework: per control of each framework, the checks filed under it, counts by status and a drafted conclusion",
     ),
     (
         "Findings",
@@ -30,6 +38,14 @@ pub const GUIDE: [(&str, &str); 10] = [
     (
         "Results",
         "the whole tested population: one row per tested item (continues on Results 2, 3, ... if needed)",
+    ),
+    (
+        "Changes",
+        "with --baseline: what is new, changed, resolved or removed since the previous run",
+    ),
+    (
+        "Exceptions",
+        "with --exceptions: every approved exception and whether it applied, expired or went stale",
     ),
     (
         "Users",
@@ -53,7 +69,6 @@ pub const GUIDE: [(&str, &str); 10] = [
         "Checks",
         "the check catalogue: population, rationale, remediation, framework references",
     ),
-    ("Cover", "this sheet"),
 ];
 
 /// The defined name of the cell holding the run options as JSON.
@@ -78,12 +93,24 @@ pub struct Cover {
     pub options_row: u32,
 }
 
+/// The last column of the per-account table: every value above spans column B to it.
+const LAST_COL: u16 = PER_ACCOUNT_HEADERS.len() as u16 - 1;
+
+/// Widths (characters) of the columns whose text wraps: labels (A), the as-of rule (C) and
+/// what was left out (H), so that the cover fits one page width.
+const WRAPPED_WIDTHS: [(u16, usize); 3] = [(0, 29), (2, 21), (LAST_COL, 27)];
+
 struct Writer {
     ws: Worksheet,
     row: u32,
     widths: Widths,
     label: Format,
     section: Format,
+    /// Values wrap in their span.
+    value: Format,
+    /// Each wrapping cell's row, first and last column, and text, to size the row once the
+    /// widths are known.
+    wrapped: Vec<(u32, u16, u16, String)>,
 }
 
 impl Writer {
@@ -96,19 +123,75 @@ impl Writer {
     }
 
     fn fact(&mut self, label: &str, value: &str) -> Result<(), XlsxError> {
+        self.label(label)?;
+        self.line(value)
+    }
+
+    /// A label in column A (wrapped).
+    fn label(&mut self, label: &str) -> Result<(), XlsxError> {
         self.ws
             .write_string_with_format(self.row, 0, label, &self.label)?;
-        // Values overflow to the right; they are not counted in column B's width.
-        let mut scratch = Widths::new(&["", ""]);
-        text(&mut self.ws, self.row, 1, value, &mut scratch)?;
+        self.wrapped.push((self.row, 0, 0, label.to_string()));
+        Ok(())
+    }
+
+    /// A text cell of the per-account table that wraps in its column.
+    fn wrapped_cell(&mut self, col: u16, value: &str) -> Result<(), XlsxError> {
+        let value = truncate_cell(value);
+        self.ws
+            .write_string_with_format(self.row, col, value.as_ref(), &self.value)?;
+        self.wrapped.push((self.row, col, col, value.into_owned()));
+        Ok(())
+    }
+
+    /// A label and a cell to fill in (underlined): `value` where given, else left empty.
+    fn fill_in(&mut self, label: &str, value: Option<&str>) -> Result<(), XlsxError> {
+        self.label(label)?;
+        let line = Format::new().set_border_bottom(FormatBorder::Thin);
+        match value {
+            Some(v) => {
+                self.ws
+                    .write_string_with_format(self.row, 1, truncate_cell(v).as_ref(), &line)?
+            }
+            None => self.ws.write_blank(self.row, 1, &line)?,
+        };
         self.row += 1;
         Ok(())
     }
 
+    /// A value in column B, wrapped across B to [`LAST_COL`] (a string, never a formula).
     fn line(&mut self, value: &str) -> Result<(), XlsxError> {
-        let mut scratch = Widths::new(&["", ""]);
-        text(&mut self.ws, self.row, 1, value, &mut scratch)?;
+        let value = truncate_cell(value);
+        self.ws
+            .merge_range(self.row, 1, self.row, LAST_COL, &value, &self.value)?;
+        self.wrapped
+            .push((self.row, 1, LAST_COL, value.into_owned()));
         self.row += 1;
+        Ok(())
+    }
+
+    /// Sets the widths and the height of each row with wrapping text.
+    fn finish_layout(&mut self) -> Result<(), XlsxError> {
+        for (col, width) in WRAPPED_WIDTHS {
+            self.widths.see_len(usize::from(col), width);
+        }
+        self.widths.apply(&mut self.ws)?;
+        let widths: Vec<usize> = self.widths.applied().collect();
+        let mut lines: std::collections::BTreeMap<u32, usize> = Default::default();
+        for (row, first, last, text) in &self.wrapped {
+            let width: usize = widths[usize::from(*first)..=usize::from(*last)]
+                .iter()
+                .sum();
+            let n = wrapped_lines(text, width.saturating_sub(2));
+            let entry = lines.entry(*row).or_default();
+            *entry = (*entry).max(n);
+        }
+        for (row, n) in lines {
+            if n > 1 {
+                let height = (n as f64 * LINE_HEIGHT).min(MAX_ROW_HEIGHT);
+                self.ws.set_row_height(row, height)?;
+            }
+        }
         Ok(())
     }
 }
@@ -131,28 +214,106 @@ fn as_of_warnings(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// Builds the cover sheet: title, then one section after another.
-pub fn sheet(record: &RunRecord) -> Result<Cover, OutputError> {
+/// Builds the cover sheet: title, then one section after another. `sheets` names every other
+/// sheet of the workbook, in order.
+pub fn sheet(record: &RunRecord, sheets: &[String]) -> Result<Cover, OutputError> {
     let mut w = title()?;
+    engagement(&mut w, record)?;
     scope(&mut w, record)?;
     let options_row = options(&mut w, record)?;
     how_to_re_perform(&mut w, record)?;
     left_out(&mut w, record)?;
     as_of_warnings(&mut w, record)?;
     limits(&mut w, record)?;
-    w.section("Sheets")?;
-    for (name, what) in GUIDE {
-        w.fact(name, what)?;
-    }
+    legend(&mut w)?;
+    sheet_guide(&mut w, sheets)?;
     per_account(&mut w, record)?;
+    w.finish_layout()?;
     let mut ws = w.ws;
-    w.widths.see_len(0, 44);
-    w.widths.apply(&mut ws)?;
-    print_setup(&mut ws, false)?;
+    super::print::fit_if_narrow(&mut ws, w.widths.pixels());
     Ok(Cover {
         sheet: ws,
         options_row,
     })
+}
+
+/// The engagement: client, period, objective, and the sign-off cells (prepared by, date,
+/// reviewed by, date), filled where given and otherwise left empty, with a line to sign on.
+fn engagement(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
+    let e = &record.options.engagement;
+    w.section("Engagement")?;
+    w.fill_in("Client (--client)", e.client.as_deref())?;
+    w.fill_in("Period (--period)", e.period.as_deref())?;
+    w.fact("Objective", &objective(record.accounts.len()))?;
+    w.section("Sign-off")?;
+    w.fill_in("Prepared by (--prepared-by)", e.prepared_by.as_deref())?;
+    w.fill_in("Date", None)?;
+    w.fill_in("Reviewed by", None)?;
+    w.fill_in("Date", None)
+}
+
+/// The audit's objective over `accounts` audited accounts.
+pub fn objective(accounts: usize) -> String {
+    format!("Test of IAM access controls over {accounts} AWS account(s)")
+}
+
+/// What each status means.
+pub const STATUS_MEANINGS: [&str; 5] = [
+    "the item meets the check's criterion",
+    "the item does not meet the criterion: a finding",
+    "the item meets the criterion in part: a finding",
+    "the exports cannot decide it: a procedure to perform by hand, with the evidence to request",
+    "the evidence needed is missing or unreadable: a scope limitation, not a pass",
+];
+
+/// What each severity means, most severe first.
+pub const SEVERITY_MEANINGS: [&str; 4] = [
+    "the account can be taken over now (e.g. root access keys)",
+    "a direct path to unauthorized access (e.g. a console user without MFA)",
+    "weakens a control (e.g. an old or unused credential)",
+    "hygiene: little direct risk",
+];
+
+/// The legend: each status and severity in its colours, with its meaning.
+fn legend(w: &mut Writer) -> Result<(), XlsxError> {
+    w.section("Legend")?;
+    let swatch = |s: Swatch| {
+        Format::new()
+            .set_bold()
+            .set_background_color(Color::RGB(s.fill))
+            .set_font_color(Color::RGB(s.font))
+    };
+    for ((status, colours), meaning) in STATUS.iter().zip(STATUS_MEANINGS) {
+        w.ws.write_string_with_format(w.row, 0, *status, &swatch(*colours))?;
+        w.line(&format!("Status: {meaning}"))?;
+    }
+    for ((severity, colours), meaning) in SEVERITY.iter().zip(SEVERITY_MEANINGS) {
+        w.ws.write_string_with_format(w.row, 0, *severity, &swatch(*colours))?;
+        w.line(&format!("Severity: {meaning}"))?;
+    }
+    w.line("Colours: status and severity cells are coloured as above wherever they appear; the Summary chart uses the same hues.")
+}
+
+/// The sheets written after the cover, in order, each with what it holds.
+fn sheet_guide(w: &mut Writer, sheets: &[String]) -> Result<(), XlsxError> {
+    w.section("Sheets")?;
+    for name in sheets {
+        w.fact(name, &describe(name))?;
+    }
+    Ok(())
+}
+
+/// What the sheet `name` holds: its line of [`GUIDE`], or that it continues one.
+pub fn describe(name: &str) -> String {
+    for (sheet, what) in GUIDE {
+        if name == sheet {
+            return what.to_string();
+        }
+        if super::paged::is_page(sheet, name) {
+            return format!("continues the {sheet} sheet");
+        }
+    }
+    String::new()
 }
 
 /// The sheet with its title and subtitle, ready for the sections.
@@ -174,8 +335,16 @@ fn title() -> Result<Writer, XlsxError> {
         ws,
         row: 2,
         widths: Widths::new(&PER_ACCOUNT_HEADERS),
-        label: Format::new().set_bold(),
+        label: Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top),
         section: Format::new().set_bold().set_font_size(13),
+        value: Format::new()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+            .set_align(FormatAlign::Left),
+        wrapped: Vec::new(),
     })
 }
 
@@ -416,12 +585,12 @@ fn per_account(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
             Some(t) => text(ws, row, 1, t, widths)?,
             None => text(ws, row, 1, "none", widths)?,
         }
-        text(ws, row, 2, a.as_of_rule.describe(), widths)?;
         text(ws, row, 3, &a.partition, widths)?;
         number(ws, row, 4, a.users as u64, widths)?;
         number(ws, row, 5, a.roles as u64, widths)?;
         number(ws, row, 6, a.policies as u64, widths)?;
-        text(ws, row, 7, &a.left_out.join("; "), widths)?;
+        w.wrapped_cell(2, a.as_of_rule.describe())?;
+        w.wrapped_cell(LAST_COL, &a.left_out.join("; "))?;
         w.row += 1;
     }
     Ok(())

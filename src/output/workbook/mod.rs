@@ -10,7 +10,10 @@
 //! findings, inputs) are written by [`WorkbookWriter::finish`], which pushes every sheet in
 //! order and saves.
 //!
-//! The output is reproducible: fixed document creation date, no wall-clock value anywhere.
+//! Every sheet gets the same print setup there too (see [`print`]).
+//!
+//! The output is reproducible: the document's creation date is the run's latest as-of, and no
+//! wall-clock value enters anywhere.
 
 mod cells;
 mod checks_sheet;
@@ -21,6 +24,8 @@ mod evidence_sheets;
 mod findings;
 mod inputs;
 mod paged;
+mod palette;
+mod print;
 mod results;
 mod spill;
 mod stream;
@@ -145,7 +150,6 @@ impl WorkbookWriter {
             evidence,
         } = self;
         workbook.set_properties(&properties(record)?);
-        let cover = cover::sheet(record)?;
         let summary = summary::sheets(&mut workbook, record, &limits)?;
         let controls = controls::sheets(&mut workbook, record, &limits)?;
         let mut streamed: Vec<stream::StreamedSheet> =
@@ -162,8 +166,12 @@ impl WorkbookWriter {
             &limits,
         )?;
 
-        workbook.push_worksheet(cover.sheet);
-        for ws in summary.into_iter().chain(controls).chain(rest) {
+        let sheets: Vec<Worksheet> = summary.into_iter().chain(controls).chain(rest).collect();
+        let names: Vec<String> = sheets.iter().map(Worksheet::name).collect();
+        let cover = cover::sheet(record, &names)?;
+        let header = print::page_header(record);
+        for mut ws in std::iter::once(cover.sheet).chain(sheets) {
+            print::apply(&mut ws, &header)?;
             workbook.push_worksheet(ws);
         }
         workbook.define_name(
@@ -175,19 +183,19 @@ impl WorkbookWriter {
     }
 }
 
-/// The document properties: title, author, a fixed creation date (so the bytes are
-/// reproducible), the version, the input digest and, when short enough, the run options.
+/// The document properties: title, author, the creation date (the latest as-of, so the bytes
+/// are reproducible), the version, the input digest and, when short enough, the run options.
 fn properties(record: &RunRecord) -> Result<DocProperties, OutputError> {
     let options_json = serde_json::to_string(&record.options).map_err(OutputError::RunOptions)?;
-    let fixed = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    let created = created(record)?;
     let mut properties = DocProperties::new()
-        .set_title("IAM evidence workpaper")
+        .set_title(print::TITLE)
         .set_author(record.tool)
         .set_comment(format!(
             "{} {}; input digest {}",
             record.tool, record.version, record.input_digest
         ))
-        .set_creation_datetime(&fixed)
+        .set_creation_datetime(&created)
         .set_custom_property("iam-evidence version", record.version)
         .set_custom_property("iam-evidence input digest", record.input_digest.as_str());
     // Excel keeps custom text properties up to 255 characters; the Cover cell always has it.
@@ -195,6 +203,28 @@ fn properties(record: &RunRecord) -> Result<DocProperties, OutputError> {
         properties = properties.set_custom_property("iam-evidence run options", options_json);
     }
     Ok(properties)
+}
+
+/// The document's creation date: the latest as-of instant of the run's accounts (UTC, to the
+/// second), or 2000-01-01 when no account has one.
+fn created(record: &RunRecord) -> Result<ExcelDateTime, OutputError> {
+    let latest = record
+        .accounts
+        .iter()
+        .filter_map(|a| a.as_of.as_deref())
+        .filter_map(|t| {
+            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+        })
+        .map(|t| t.to_offset(time::UtcOffset::UTC))
+        .max();
+    Ok(match latest {
+        Some(t) => ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day())?.and_hms(
+            u16::from(t.hour()),
+            t.minute(),
+            t.second(),
+        )?,
+        None => ExcelDateTime::from_ymd(2000, 1, 1)?,
+    })
 }
 
 /// Every sheet after the Summary, in workbook order: Findings, Results, Changes, Exceptions,
@@ -261,6 +291,7 @@ mod tests {
                 exceptions: None,
                 baseline: Some("q1.jsonl".into()),
                 frameworks: Vec::new(),
+                engagement: Default::default(),
             },
             input_digest: String::new(),
             accounts: Vec::new(),

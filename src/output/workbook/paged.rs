@@ -2,7 +2,7 @@
 //! is a constant-memory worksheet with its table (or autofilter) added before its rows, widths
 //! tracked while writing, and the common print setup.
 
-use super::cells::{Kind, Limits, Styling, Widths, filter, filter_header, print_setup, table};
+use super::cells::{Kind, Limits, Styling, Widths, filter, filter_header, table};
 use crate::output::error::OutputError;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
@@ -107,14 +107,14 @@ impl Page {
     }
 
     /// Finishes the page after its `rows` data rows: autofilter (if pending), widths and
-    /// print setup.
+    /// print width (see [`super::print`]).
     pub fn close(mut self, rows: u32) -> Result<Worksheet, XlsxError> {
         if self.filter_pending {
             self.ws
                 .autofilter(0, 0, rows, self.columns.saturating_sub(1))?;
         }
         self.widths.apply(&mut self.ws)?;
-        print_setup(&mut self.ws, true)?;
+        super::print::fit_if_narrow(&mut self.ws, self.widths.pixels());
         Ok(self.ws)
     }
 }
