@@ -162,7 +162,8 @@ pub fn account_summary(text: &str, file: &FileRef) -> Result<AccountSummary, Inp
     })
 }
 
-/// `aws organizations list-accounts` (`Status` or the newer `State`), merged into `into`.
+/// `aws organizations list-accounts` (`State`, AWS's newer field, over `Status`), merged into
+/// `into` (entries that disagree with what `into` holds are an error naming both files).
 pub fn org_accounts(
     text: &str,
     file: &FileRef,
@@ -176,6 +177,7 @@ pub fn org_accounts(
             "expected an array of accounts",
         ));
     };
+    let mut this = OrgAccounts::default();
     for (i, a) in list.iter().enumerate() {
         let Some(id) = a.get("Id").and_then(|x| {
             x.as_str()
@@ -188,16 +190,35 @@ pub fn org_accounts(
                 "expected the account Id",
             ));
         };
-        let state = a
-            .get("State")
-            .or_else(|| a.get("Status"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let name = a.get("Name").and_then(Value::as_str).map(str::to_string);
-        into.accounts
-            .insert(id.clone(), OrgAccount { id, state, name });
+        let field = |key: &str| a.get(key).and_then(Value::as_str).map(str::to_string);
+        let entry = OrgAccount {
+            id: id.clone(),
+            state: field("State").or_else(|| field("Status")),
+            name: field("Name"),
+            arn: field("Arn"),
+            source: file.at(format!("/Accounts/{i}")),
+        };
+        if let Some(first) = this.accounts.get(&id)
+            && first.state != entry.state
+        {
+            return Err(InputError::at(
+                &file.file,
+                format!("/Accounts/{i}"),
+                format!(
+                    "account {id} is listed again with another state ({} at {}, {} here)",
+                    first.state_label(),
+                    first.source.location,
+                    entry.state_label()
+                ),
+            ));
+        }
+        this.accounts.entry(id).or_insert(entry);
     }
-    into.sources.push(file.at("/Accounts"));
+    let next = v.get("NextToken").is_some_and(|t| !t.is_null());
+    this.has_last_page = !next;
+    this.sources.push(file.at("/Accounts"));
+    into.merge(this)
+        .map_err(|message| InputError::file(&file.file, message))?;
     Ok(list.len())
 }
 

@@ -23,6 +23,7 @@ mod fuzz_regressions;
 mod input_edges;
 mod input_forms;
 mod module_layers;
+mod org_coverage;
 mod policy_checks_corpus;
 mod policy_checks_cross_account;
 mod policy_checks_full_admin;
