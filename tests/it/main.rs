@@ -32,6 +32,7 @@ mod policy_checks_seeds;
 mod policy_corpus;
 mod policy_decisions;
 mod policy_properties;
+mod population_sheet;
 mod printing;
 mod quarter_as_of;
 mod quarter_keep_going;

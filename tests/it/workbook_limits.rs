@@ -128,6 +128,7 @@ fn sheets_continue_past_the_row_limit_and_switch_to_autofilter() {
         names,
         [
             "Cover",
+            "Population",
             "Findings",
             "Findings 2",
             "Results",
