@@ -251,3 +251,65 @@ pub fn absent_coverage(
         .map(|r| (r.account_id, r.status, r.reason))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(entries: &[(&str, Option<&str>, Option<&str>)], sha256: &str) -> OrgListRecord {
+        OrgListRecord {
+            given: true,
+            files: vec![OrgFileRecord {
+                file: "org.json".into(),
+                sha256: sha256.into(),
+            }],
+            incomplete: false,
+            accounts: entries
+                .iter()
+                .enumerate()
+                .map(|(i, (id, state, name))| OrgEntryRecord {
+                    id: (*id).into(),
+                    state: state.map(Into::into),
+                    name: name.map(Into::into),
+                    arn: None,
+                    file: 0,
+                    location: format!("/Accounts/{i}"),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn names_are_looked_up_by_account_id() {
+        let l = list(
+            &[
+                ("111111111111", Some("ACTIVE"), Some("prod")),
+                ("222222222222", None, None),
+            ],
+            "a",
+        );
+        let names = l.names();
+        assert_eq!(names.get("111111111111"), Some(&"prod"));
+        assert_eq!(names.get("222222222222"), None);
+    }
+
+    #[test]
+    fn lists_differ_by_digest_account_or_state() {
+        let base = list(&[("111111111111", Some("ACTIVE"), None)], "a");
+        assert!(base.same_as(&list(&[("111111111111", Some("ACTIVE"), Some("x"))], "a")));
+        assert!(!base.same_as(&list(&[("111111111111", Some("ACTIVE"), None)], "b")));
+        assert!(!base.same_as(&list(&[("111111111112", Some("ACTIVE"), None)], "a")));
+        assert!(!base.same_as(&list(&[("111111111111", Some("SUSPENDED"), None)], "a")));
+    }
+
+    #[test]
+    fn a_list_survives_the_round_trip_through_the_record() {
+        let l = list(&[("111111111111", Some("SUSPENDED"), Some("old"))], "a");
+        let org = l.to_org();
+        let entry = &org.accounts["111111111111"];
+        assert_eq!(entry.source.location, "/Accounts/0");
+        assert_eq!(&*entry.source.sha256, "a");
+        assert!(!entry.is_active());
+        assert_eq!(OrgListRecord::of(&org, true), Some(l));
+    }
+}
