@@ -421,3 +421,31 @@ fn the_corpus_list_accounts_recording_is_skipped_and_its_real_list_is_read() {
         ]
     );
 }
+
+#[test]
+fn verify_re_performs_org_coverage_and_notices_a_changed_list() {
+    let dir = with_a(&[(
+        "org/accounts.json",
+        list(&[
+            entry(A, json!({"Status": "ACTIVE"})),
+            entry(B, json!({"Status": "ACTIVE"})),
+        ]),
+    )]);
+    let run = run_on(dir.path(), &["--quiet"]);
+    let workbook = run.workbook.to_str().unwrap();
+    let input = dir.path().to_str().unwrap();
+    let (code, _, stderr) = crate::common::raw(&["verify", workbook, input]);
+    assert_eq!(code, 0, "{stderr}");
+    // The organization now says B is suspended: B's org-coverage row differs.
+    std::fs::write(
+        dir.path().join("org/accounts.json"),
+        list(&[
+            entry(A, json!({"Status": "ACTIVE"})),
+            entry(B, json!({"Status": "SUSPENDED"})),
+        ]),
+    )
+    .unwrap();
+    let (code, _, stderr) = crate::common::raw(&["verify", workbook, input]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("org-coverage"), "{stderr}");
+}
