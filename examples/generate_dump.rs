@@ -8,8 +8,10 @@
 //! credential report (plain CSV, `get-credential-report` JSON with base64 or plain `Content`,
 //! or an Excel-style CSV with BOM and CRLF), an authorization details export (every 5th account
 //! split into 2-3 pages; documents as JSON objects, URL-encoded strings or JSON text) and often
-//! a password policy, plus `organizations-list-accounts.json` at the top. The same seed gives
-//! the same bytes. All data is fictional.
+//! a password policy, plus `organizations-list-accounts.json` at the top. With `--listed N` the
+//! list names N accounts: the generated ones and N minus those that sent no exports (every
+//! tenth of those SUSPENDED), as an organization where only some accounts are audited. The same
+//! seed gives the same bytes. All data is fictional.
 
 use std::collections::HashSet;
 use std::fs;
@@ -22,10 +24,11 @@ use base64::Engine as _;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 const USAGE: &str = "\
-usage: generate_dump --out DIR [--accounts N] [--users U] [--roles R] [--seed S]
+usage: generate_dump --out DIR [--accounts N] [--listed L] [--users U] [--roles R] [--seed S]
 
   --out DIR       output folder (created; existing files with the same names are overwritten)
   --accounts N    number of accounts (default 10)
+  --listed L      accounts in the organization account list (default: N; at least N)
   --users U       IAM users per account (default 20)
   --roles R       IAM roles per account (default 20)
   --seed S        seed; the same seed gives byte-identical output (default 1)";
@@ -124,6 +127,7 @@ const PERMISSION_SETS: &[&str] = &[
 
 struct Args {
     accounts: usize,
+    listed: Option<usize>,
     users: usize,
     roles: usize,
     seed: u64,
@@ -133,6 +137,7 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         accounts: 10,
+        listed: None,
         users: 20,
         roles: 20,
         seed: 1,
@@ -152,6 +157,7 @@ fn parse_args() -> Result<Args, String> {
         };
         match flag.as_str() {
             "--accounts" => args.accounts = number()? as usize,
+            "--listed" => args.listed = Some(number()? as usize),
             "--users" => args.users = number()? as usize,
             "--roles" => args.roles = number()? as usize,
             "--seed" => args.seed = number()?,
@@ -162,6 +168,9 @@ fn parse_args() -> Result<Args, String> {
     args.out = out.ok_or("--out is required")?;
     if args.accounts == 0 {
         return Err("--accounts must be at least 1".into());
+    }
+    if args.listed.is_some_and(|l| l < args.accounts) {
+        return Err("--listed must be at least --accounts".into());
     }
     Ok(args)
 }
@@ -269,8 +278,14 @@ impl Rng {
     }
 }
 
-/// Distinct 12-digit IDs for the generated accounts, then for foreign (vendor) accounts.
-fn account_ids(seed: u64, n: usize, foreign: usize) -> (Vec<String>, Vec<String>) {
+/// Distinct 12-digit IDs for the generated accounts, then for foreign (vendor) accounts, then
+/// `unaudited` more for the listed accounts with no exports.
+fn account_ids(
+    seed: u64,
+    n: usize,
+    foreign: usize,
+    unaudited: usize,
+) -> (Vec<String>, Vec<String>, Vec<String>) {
     let mut rng = Rng::new(seed, u64::MAX);
     let mut seen = HashSet::new();
     let mut draw = |count: usize| -> Vec<String> {
@@ -285,7 +300,8 @@ fn account_ids(seed: u64, n: usize, foreign: usize) -> (Vec<String>, Vec<String>
     };
     let own = draw(n);
     let vendors = draw(foreign);
-    (own, vendors)
+    let listed_only = draw(unaudited);
+    (own, vendors, listed_only)
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1992,13 +2008,19 @@ fn write_password_policy(a: &Account, stats: &mut Stats) -> std::io::Result<()> 
     stats.write(&a.folder.join("password-policy.json"), j.finish())
 }
 
-fn write_org_accounts(plan: &Plan, out: &Path, stats: &mut Stats) -> std::io::Result<()> {
+fn write_org_accounts(
+    plan: &Plan,
+    listed_only: &[String],
+    out: &Path,
+    stats: &mut Stats,
+) -> std::io::Result<()> {
     let mgmt = &plan.ids[0];
     let mut j = Json::new(4);
     j.obj();
     j.key("Accounts");
     j.arr();
-    for (i, id) in plan.ids.iter().enumerate() {
+    for (i, id) in plan.ids.iter().chain(listed_only).enumerate() {
+        let audited = i < plan.ids.len();
         let bu = BUSINESS_UNITS[i % BUSINESS_UNITS.len()];
         j.obj();
         j.kv("Id", id);
@@ -2008,7 +2030,8 @@ fn write_org_accounts(plan: &Plan, out: &Path, stats: &mut Stats) -> std::io::Re
         );
         j.kv("Email", &format!("aws+{bu}-{i:04}@example.com"));
         j.kv("Name", &format!("{bu}-{i:04}"));
-        j.kv("Status", "ACTIVE");
+        let suspended = !audited && (i - plan.ids.len()) % 10 == 9;
+        j.kv("Status", if suspended { "SUSPENDED" } else { "ACTIVE" });
         j.kv("JoinedMethod", if i == 0 { "INVITED" } else { "CREATED" });
         j.kv_ts(
             "JoinedTimestamp",
@@ -2023,7 +2046,8 @@ fn write_org_accounts(plan: &Plan, out: &Path, stats: &mut Stats) -> std::io::Re
 }
 
 fn generate(args: &Args) -> std::io::Result<Stats> {
-    let (ids, vendors) = account_ids(args.seed, args.accounts, 16);
+    let unaudited = args.listed.unwrap_or(args.accounts) - args.accounts;
+    let (ids, vendors, listed_only) = account_ids(args.seed, args.accounts, 16, unaudited);
     let org_id = format!("o-{}", Rng::new(args.seed, u64::MAX - 1).hex(10));
     let plan = Plan {
         seed: args.seed,
@@ -2035,7 +2059,7 @@ fn generate(args: &Args) -> std::io::Result<Stats> {
     };
     let mut stats = Stats::default();
     fs::create_dir_all(&args.out)?;
-    write_org_accounts(&plan, &args.out, &mut stats)?;
+    write_org_accounts(&plan, &listed_only, &args.out, &mut stats)?;
     let mut csv = Vec::with_capacity(1 << 16);
     for index in 0..args.accounts {
         let account = new_account(&plan, index, &args.out);

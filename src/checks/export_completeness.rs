@@ -447,7 +447,7 @@ fn evidence(account: &Account) -> String {
 }
 
 /// The account summary counters compared.
-const SUMMARY_KEYS: [&str; 7] = [
+pub const SUMMARY_KEYS: [&str; 7] = [
     "Users",
     "Groups",
     "Roles",

@@ -146,6 +146,7 @@ registry! {
     expired_server_certificates,
     privileged_user_mfa,
     export_completeness,
+    org_coverage,
 }
 
 /// The check with this ID.

@@ -12,11 +12,12 @@ use crate::output::evidence_rows::EvidenceSheet;
 use crate::output::meta::{
     AccountRecord, Engagement, InputRecord, RunOptions, RunRecord, input_digest, status_index,
 };
+use crate::output::population::OrgListRecord;
 use crate::output::workbook::{CellRef, WorkbookWriter};
 use crate::primitives::error::{InputError, RunError};
 use crate::workflow::AnnotatedRecord;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
@@ -40,6 +41,9 @@ struct Meta {
     options: RunOptions,
     accounts: Vec<AccountRecord>,
     inputs: Vec<InputRecord>,
+    /// The organization account list the run used (absent in runs without one).
+    #[serde(default)]
+    org: Option<OrgListRecord>,
 }
 
 /// The runs to merge, as their sidecars describe them.
@@ -50,6 +54,10 @@ struct Runs {
     accounts: BTreeMap<String, AccountRecord>,
     /// Every input of every run.
     inputs: Vec<InputRecord>,
+    /// The organization account list every run used (the same in each), if any.
+    org: Option<OrgListRecord>,
+    /// The accounts each run audited, in run order.
+    audited: Vec<BTreeSet<String>>,
 }
 
 fn input_error(file: &Path, message: impl Into<String>) -> RunError {
@@ -67,11 +75,19 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
         mut options,
         mut accounts,
         inputs,
+        org,
+        audited,
     } = read_sidecars(&args.from_results)?;
     options.as_of = None;
     let asked = options.frameworks.iter().chain(&args.frameworks);
     options.frameworks = super::audit::distinct(&asked.copied().collect::<Vec<_>>());
     options.engagement = merged_engagement(options.engagement, &args.engagement);
+    if org.is_none() && !args.quiet {
+        eprintln!(
+            "warning: none of the runs read an organization account list: org-coverage is not tested \
+             and cross-account trusts were classified by each run's own accounts"
+        );
+    }
 
     // The merged results go to a file: the one asked for, or a scratch file the workbook reads.
     let scratch = tempfile::NamedTempFile::new().map_err(|e| output_error(&args.output, &e))?;
@@ -81,9 +97,14 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
     };
     let file = file.map_err(|e| output_error(&args.output, &e))?;
     let mut book = WorkbookWriter::new().map_err(|e| output_error(&args.output, &e))?;
-    let total = merge_results(args, &mut accounts, file, &mut book)?;
+    let coverage = Coverage {
+        org: org.as_ref().map(OrgListRecord::to_org),
+        audited,
+    };
+    let total = merge_results(args, &mut accounts, &coverage, file, &mut book)?;
 
-    let record = run_record(options, accounts.into_values().collect(), inputs, total);
+    let mut record = run_record(options, accounts.into_values().collect(), inputs, total);
+    record.org = org;
     merge_evidence(&args.from_results, args.quiet, &mut book)
         .map_err(|e| output_error(&args.output, &e))?;
     book.finish(workbook.temp_path(), &record, &merged_path)
@@ -112,8 +133,27 @@ fn read_sidecars(paths: &[PathBuf]) -> Result<Runs, RunError> {
     let mut owner: BTreeMap<String, &PathBuf> = BTreeMap::new();
     let mut accounts: BTreeMap<String, AccountRecord> = BTreeMap::new();
     let mut inputs = Vec::new();
+    let mut org: Option<(Option<OrgListRecord>, &PathBuf)> = None;
+    let mut audited = Vec::new();
     for path in paths {
         let meta = read_sidecar(path)?;
+        match &org {
+            None => org = Some((meta.org.clone(), path)),
+            Some((first, first_path)) if !same_list(first.as_ref(), meta.org.as_ref()) => {
+                return Err(input_error(
+                    path,
+                    format!(
+                        "used another organization account list than {} ({} here, {} there); \
+                         merge only runs given the same --org-accounts",
+                        first_path.display(),
+                        describe_list(meta.org.as_ref()),
+                        describe_list(first.as_ref()),
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+        audited.push(meta.accounts.iter().map(|a| a.account_id.clone()).collect());
         match &options {
             None => options = Some((meta.options.clone(), path)),
             Some((first, first_path)) if first.thresholds != meta.options.thresholds => {
@@ -161,7 +201,70 @@ fn read_sidecars(paths: &[PathBuf]) -> Result<Runs, RunError> {
         options,
         accounts,
         inputs,
+        org: org.and_then(|(o, _)| o),
+        audited,
     })
+}
+
+/// Whether two runs used the same organization account list (or both none).
+fn same_list(a: Option<&OrgListRecord>, b: Option<&OrgListRecord>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.same_as(b),
+        _ => false,
+    }
+}
+
+/// A list as an error names it: its files with their SHA-256 and how many accounts.
+fn describe_list(list: Option<&OrgListRecord>) -> String {
+    match list {
+        None => "no list".into(),
+        Some(l) => format!(
+            "{} listing {} account(s)",
+            l.files
+                .iter()
+                .map(|f| format!("{} (SHA-256 {})", f.file, f.sha256))
+                .collect::<Vec<_>>()
+                .join(", "),
+            l.accounts.len()
+        ),
+    }
+}
+
+/// `org-coverage` over the union of the runs: each run's rows for the accounts it audited,
+/// and one row per listed account no run audited.
+struct Coverage {
+    org: Option<crate::model::OrgAccounts>,
+    audited: Vec<BTreeSet<String>>,
+}
+
+impl Coverage {
+    /// Whether run `part`'s result belongs in the merge: every result but an `org-coverage`
+    /// row of an account the run did not audit (recomputed over the union).
+    fn keeps(&self, part: usize, r: &AnnotatedRecord) -> bool {
+        r.result.check_id != crate::checks::org_coverage::META.id
+            || self
+                .audited
+                .get(part)
+                .is_some_and(|a| a.contains(&r.result.account_id))
+    }
+
+    /// The rows of listed accounts no run audited, as results lines.
+    fn absent(&self) -> Result<Vec<(AnnotatedRecord, String)>, RunError> {
+        let Some(org) = &self.org else {
+            return Ok(Vec::new());
+        };
+        let union: BTreeSet<String> = self.audited.iter().flatten().cloned().collect();
+        crate::checks::org_coverage::absent_accounts(org, &union)
+            .map(|r| {
+                let line = serde_json::to_string(&crate::workflow::Annotated::from(r))
+                    .map_err(|e| input_error(Path::new("org-coverage"), e.to_string()))?;
+                let record = serde_json::from_str(&line)
+                    .map_err(|e| input_error(Path::new("org-coverage"), e.to_string()))?;
+                Ok((record, line))
+            })
+            .collect()
+    }
 }
 
 /// The `<RESULTS>.meta.json` sidecar of a results file.
@@ -181,20 +284,28 @@ fn read_sidecar(results: &Path) -> Result<Meta, RunError> {
     })
 }
 
+/// A results file's lines, each read back with its text.
+type ResultLines<'a> = Box<dyn Iterator<Item = Result<(AnnotatedRecord, String), RunError>> + 'a>;
+
 /// Merges the sorted results files into `out` and the workbook in results order, counting
 /// each account's results per check and status (and the excepted ones) on the way. Returns
 /// the number of results.
 fn merge_results(
     args: &ReportArgs,
     accounts: &mut BTreeMap<String, AccountRecord>,
+    coverage: &Coverage,
     out: std::fs::File,
     book: &mut WorkbookWriter,
 ) -> Result<u64, RunError> {
-    let sources = args
-        .from_results
-        .iter()
-        .map(|p| results_lines(p))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut sources: Vec<ResultLines<'_>> = Vec::new();
+    for (part, p) in args.from_results.iter().enumerate() {
+        let lines = results_lines(p)?;
+        sources.push(Box::new(lines.filter(move |line| match line {
+            Ok((r, _)) => coverage.keeps(part, r),
+            Err(_) => true,
+        })));
+    }
+    sources.push(Box::new(coverage.absent()?.into_iter().map(Ok)));
     let mut out = std::io::BufWriter::new(out);
     let mut total = 0u64;
     merge_sorted(
@@ -202,9 +313,11 @@ fn merge_results(
         |(a, _), (b, _)| a.result.key().cmp(&b.result.key()),
         |(r, line)| {
             count_result(accounts, &r);
+            let id = &r.result.account_id;
             let name = accounts
-                .get(&r.result.account_id)
+                .get(id)
                 .and_then(|a| a.name.as_deref())
+                .or_else(|| coverage.org.as_ref().and_then(|o| o.name(id)))
                 .unwrap_or_default();
             writeln!(out, "{line}").map_err(|e| output_error(&args.output, &e))?;
             book.result((&r).into(), name)
@@ -281,6 +394,7 @@ fn run_record(
         results,
         exceptions: Vec::new(),
         changes: None,
+        org: None,
     }
 }
 

@@ -162,7 +162,8 @@ pub fn account_summary(text: &str, file: &FileRef) -> Result<AccountSummary, Inp
     })
 }
 
-/// `aws organizations list-accounts` (`Status` or the newer `State`), merged into `into`.
+/// `aws organizations list-accounts` (`State`, AWS's newer field, over `Status`), merged into
+/// `into` (entries that disagree with what `into` holds are an error naming both files).
 pub fn org_accounts(
     text: &str,
     file: &FileRef,
@@ -176,6 +177,7 @@ pub fn org_accounts(
             "expected an array of accounts",
         ));
     };
+    let mut this = OrgAccounts::default();
     for (i, a) in list.iter().enumerate() {
         let Some(id) = a.get("Id").and_then(|x| {
             x.as_str()
@@ -188,16 +190,35 @@ pub fn org_accounts(
                 "expected the account Id",
             ));
         };
-        let state = a
-            .get("State")
-            .or_else(|| a.get("Status"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let name = a.get("Name").and_then(Value::as_str).map(str::to_string);
-        into.accounts
-            .insert(id.clone(), OrgAccount { id, state, name });
+        let field = |key: &str| a.get(key).and_then(Value::as_str).map(str::to_string);
+        let entry = OrgAccount {
+            id: id.clone(),
+            state: field("State").or_else(|| field("Status")),
+            name: field("Name"),
+            arn: field("Arn"),
+            source: file.at(format!("/Accounts/{i}")),
+        };
+        if let Some(first) = this.accounts.get(&id)
+            && first.state != entry.state
+        {
+            return Err(InputError::at(
+                &file.file,
+                format!("/Accounts/{i}"),
+                format!(
+                    "account {id} is listed again with another state ({} at {}, {} here)",
+                    first.state_label(),
+                    first.source.location,
+                    entry.state_label()
+                ),
+            ));
+        }
+        this.accounts.entry(id).or_insert(entry);
     }
-    into.sources.push(file.at("/Accounts"));
+    let next = v.get("NextToken").is_some_and(|t| !t.is_null());
+    this.has_last_page = !next;
+    this.sources.push(file.at("/Accounts"));
+    into.merge(this)
+        .map_err(|message| InputError::file(&file.file, message))?;
     Ok(list.len())
 }
 
@@ -255,5 +276,50 @@ mod tests {
         }
         let text = r#"{"VirtualMFADevices": [], "IsTruncated": false}"#;
         assert!(!virtual_mfa(text, &file()).unwrap().0.incomplete);
+    }
+
+    #[test]
+    fn org_list_reads_state_over_status_name_arn_and_the_entry_pointer() {
+        let text = r#"{"Accounts": [
+            {"Id": "111111111111", "Status": "ACTIVE", "State": "SUSPENDED", "Name": "a",
+             "Arn": "arn:aws-cn:organizations::111111111111:account/o-x/111111111111"},
+            {"Id": "222222222222", "Status": "ACTIVE"},
+            {"Id": "333333333333"}], "NextToken": "abc"}"#;
+        let mut org = OrgAccounts::default();
+        assert_eq!(org_accounts(text, &file(), &mut org).unwrap(), 3);
+        let a = &org.accounts["111111111111"];
+        assert_eq!(a.state.as_deref(), Some("SUSPENDED"));
+        assert_eq!(a.name.as_deref(), Some("a"));
+        assert_eq!(a.partition(), Some("aws-cn"));
+        assert_eq!(a.source.location, "/Accounts/0");
+        assert!(org.accounts["222222222222"].is_active());
+        assert!(org.accounts["333333333333"].is_active());
+        assert!(org.incomplete, "a NextToken and no last page");
+    }
+
+    #[test]
+    fn a_last_page_completes_a_list_and_disagreeing_files_are_refused_naming_both() {
+        let mut org = OrgAccounts::default();
+        let page1 =
+            r#"{"Accounts": [{"Id": "111111111111", "State": "ACTIVE"}], "NextToken": "t"}"#;
+        org_accounts(page1, &file(), &mut org).unwrap();
+        let other = FileRef {
+            file: "page2.json".into(),
+            sha256: "1".repeat(64).into(),
+        };
+        let page2 = r#"{"Accounts": [{"Id": "222222222222", "State": "ACTIVE"}]}"#;
+        org_accounts(page2, &other, &mut org).unwrap();
+        assert!(!org.incomplete);
+        assert_eq!(org.accounts.len(), 2);
+        let third = FileRef {
+            file: "again.json".into(),
+            sha256: "2".repeat(64).into(),
+        };
+        let again = r#"{"Accounts": [{"Id": "111111111111", "State": "CLOSED"}]}"#;
+        let e = org_accounts(again, &third, &mut org)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("mfa.json") && e.contains("again.json"), "{e}");
+        assert!(e.contains("111111111111"), "{e}");
     }
 }

@@ -70,10 +70,39 @@ pub struct AccountSummary {
 pub struct OrgAccount {
     /// `Id`.
     pub id: String,
-    /// `State` (newer) or `Status` (retired 2026-09-09), when present.
+    /// The account's state: `State` (AWS's newer field) when present, else `Status`.
     pub state: Option<String>,
     /// `Name`, when present: shown beside the account ID on every sheet.
     pub name: Option<String>,
+    /// `Arn`, when present (its partition stands in for an account with no exports).
+    pub arn: Option<String>,
+    /// The entry's JSON Pointer (`/Accounts/N`) in its file.
+    pub source: SourceRef,
+}
+
+impl OrgAccount {
+    /// True when the account counts as active: `ACTIVE`, or no state at all.
+    /// `PENDING_ACTIVATION` is not active.
+    pub fn is_active(&self) -> bool {
+        self.state.as_deref().is_none_or(|s| s == "ACTIVE")
+    }
+
+    /// The state as the workbook shows it (`ACTIVE (no State or Status given)` when absent).
+    pub fn state_label(&self) -> &str {
+        self.state
+            .as_deref()
+            .unwrap_or("ACTIVE (no State or Status given)")
+    }
+
+    /// The partition of the entry's `Arn`, when it has one.
+    pub fn partition(&self) -> Option<&str> {
+        let arn = self.arn.as_deref()?;
+        let mut parts = arn.split(':');
+        (parts.next() == Some("arn"))
+            .then(|| parts.next())
+            .flatten()
+            .filter(|p| !p.is_empty())
+    }
 }
 
 /// The organization's accounts, from every `list-accounts` export found or given.
@@ -83,6 +112,10 @@ pub struct OrgAccounts {
     pub accounts: BTreeMap<String, OrgAccount>,
     /// The files they came from.
     pub sources: Vec<SourceRef>,
+    /// A file of the list says more pages follow (`NextToken`), and none of them is a last page.
+    pub incomplete: bool,
+    /// Whether some file was a last page (no `NextToken`).
+    pub has_last_page: bool,
 }
 
 impl OrgAccounts {
@@ -99,5 +132,34 @@ impl OrgAccounts {
     /// True when the account is listed in the organization.
     pub fn contains(&self, id: &str) -> bool {
         self.accounts.contains_key(id)
+    }
+
+    /// Merges another list file into this one: entries keyed by account ID; an account both
+    /// lists name with another state is an error naming both files. The merged list is
+    /// complete when one of its files is a last page.
+    pub fn merge(&mut self, other: OrgAccounts) -> Result<(), String> {
+        for (id, entry) in other.accounts {
+            match self.accounts.get(&id) {
+                Some(mine) if mine.state != entry.state => {
+                    return Err(format!(
+                        "organization account lists disagree about account {id}: {} ({}) says {}, {} ({}) says {}",
+                        mine.source.file,
+                        mine.source.location,
+                        mine.state_label(),
+                        entry.source.file,
+                        entry.source.location,
+                        entry.state_label()
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    self.accounts.insert(id, entry);
+                }
+            }
+        }
+        self.sources.extend(other.sources);
+        self.has_last_page |= other.has_last_page;
+        self.incomplete = !self.has_last_page;
+        Ok(())
     }
 }

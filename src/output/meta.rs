@@ -67,6 +67,9 @@ pub struct AccountRecord {
     /// timestamp (ISO 8601), if the account has a report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_time: Option<String>,
+    /// Which exports were read and what they count (the Population sheet's row).
+    #[serde(default)]
+    pub population: crate::output::population::PopulationFacts,
 }
 
 /// The options that shape results (recorded so a run can be re-performed).
@@ -134,6 +137,9 @@ pub struct RunRecord {
     pub exceptions: Vec<ExceptionStanding>,
     /// Changes since the baseline, with `--baseline`.
     pub changes: Option<ChangesRecord>,
+    /// The organization account list the run used, when one was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org: Option<crate::output::population::OrgListRecord>,
 }
 
 /// An exceptions-file entry and what became of it.
@@ -234,9 +240,23 @@ impl RunRecord {
         out
     }
 
-    /// Result counts per check over all accounts, indexed like [`Status::ALL`].
+    /// The `org-coverage` verdicts of the listed accounts that were not audited (account,
+    /// status, reason), in account order; empty without a list.
+    pub fn absent_coverage(&self) -> Vec<(String, Status, String)> {
+        let Some(org) = &self.org else {
+            return Vec::new();
+        };
+        let audited = self.accounts.iter().map(|a| a.account_id.clone()).collect();
+        crate::output::population::absent_coverage(&org.to_org(), &audited)
+    }
+
+    /// Result counts per check over all accounts (the listed accounts not audited included),
+    /// indexed like [`Status::ALL`].
     pub fn totals_by_check(&self) -> BTreeMap<&'static str, [u64; 5]> {
         let mut out: BTreeMap<&'static str, [u64; 5]> = BTreeMap::new();
+        for (_, status, _) in self.absent_coverage() {
+            out.entry(crate::checks::org_coverage::META.id).or_default()[status_index(status)] += 1;
+        }
         for a in &self.accounts {
             for (check, counts) in &a.counts {
                 let t = out.entry(check).or_default();
@@ -311,12 +331,14 @@ mod tests {
                     excepted: BTreeMap::new(),
                     as_of_day: None,
                     report_time: Some((*t).into()),
+                    population: Default::default(),
                 })
                 .collect(),
             inputs: Vec::new(),
             results: 0,
             exceptions: Vec::new(),
             changes: None,
+            org: None,
         }
     }
 

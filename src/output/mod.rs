@@ -8,5 +8,6 @@ pub mod evidence_jsonl;
 pub mod evidence_rows;
 pub mod jsonl;
 pub mod meta;
+pub mod population;
 pub mod read_back;
 pub mod workbook;

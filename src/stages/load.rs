@@ -66,8 +66,14 @@ pub fn load(
     );
     Ok(Account {
         id: plan.account.clone(),
+        // The account's own files, else the organization list's `Arn`, else `aws`.
         partition: if plan.partition.is_empty() {
-            "aws".into()
+            ctx.org
+                .accounts
+                .get(&plan.account)
+                .and_then(|e| e.partition())
+                .unwrap_or("aws")
+                .into()
         } else {
             plan.partition.clone()
         },

@@ -116,6 +116,47 @@ impl Work<'_> {
     }
 }
 
+impl Work<'_> {
+    /// Writes the `org-coverage` rows of listed accounts with no exports (in account order,
+    /// between the audited accounts), annotated like every result.
+    fn write_absent(
+        &self,
+        rows: Vec<crate::checks::CheckResult>,
+        org: &OrgAccounts,
+        streams: &mut Streams,
+    ) -> Result<(), RunError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut results: Vec<crate::workflow::Annotated> =
+            rows.into_iter().map(Into::into).collect();
+        {
+            let mut exceptions = self.exceptions.lock().unwrap_or_else(|p| p.into_inner());
+            let mut baseline = self.baseline.lock().unwrap_or_else(|p| p.into_inner());
+            crate::workflow::annotate(
+                &mut results,
+                exceptions.as_deref_mut(),
+                baseline.as_deref_mut(),
+                None,
+            );
+        }
+        let mut rendered = Vec::new();
+        crate::output::jsonl::render(&results, &mut rendered)
+            .map_err(|e| output_error(self.output, &e))?;
+        streams
+            .jsonl
+            .write_rendered(&rendered, results.len() as u64)
+            .map_err(|e| output_error(self.output, &e))?;
+        results.iter().try_for_each(|r| {
+            let name = org.name(&r.result.account_id).unwrap_or_default();
+            streams
+                .workbook
+                .results(std::slice::from_ref(r), name)
+                .map_err(|e| output_error(self.output, &e))
+        })
+    }
+}
+
 /// Runs an audit end to end. Outputs are written only when the whole run succeeds.
 pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     // Fail fast on an unwritable output before reading anything.
@@ -131,7 +172,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     let scanned = scan_inputs(&pool, &mut progress, &opts.paths, opts.keep_going)?;
     let mut given = GivenFiles::read(opts)?;
     let mut plan = plan_accounts(&scanned, opts.keep_going, &mut progress)?;
-    let ctx = load_context(opts, &mut plan, std::mem::take(&mut given.org));
+    let ctx = load_context(opts, &mut plan, std::mem::take(&mut given.org))?;
 
     let mut streams = Streams::open(&mut files, &opts.output)?;
     let records = audit_accounts(
@@ -156,13 +197,15 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
             progress.warn(&line);
         }
     }
-    let record = run_record(
+    let mut record = run_record(
         opts,
         input_list(opts, &scanned, &plan, &records, &given),
         records,
         total,
         given,
     );
+    record.org =
+        crate::output::population::OrgListRecord::of(&ctx.org, opts.org_accounts.is_some());
 
     for line in crate::stages::left_out::lines(&record.inputs) {
         progress.warn(&line);
@@ -351,6 +394,8 @@ fn scan_inputs(
 /// The files given by option: the organization's accounts, approved exceptions, the baseline.
 struct GivenFiles {
     org: OrgAccounts,
+    /// `--org-accounts`: its SHA-256 and how many accounts it lists (for the Inputs sheet).
+    org_file: Option<(String, usize)>,
     exceptions: Option<crate::workflow::exceptions::Exceptions>,
     baseline: Option<crate::workflow::baseline::Baseline>,
 }
@@ -371,8 +416,13 @@ impl GivenFiles {
             ),
             None => None,
         };
+        let org_file = org
+            .sources
+            .first()
+            .map(|s| (s.sha256.to_string(), org.accounts.len()));
         Ok(GivenFiles {
             org,
+            org_file,
             exceptions,
             baseline,
         })
@@ -438,18 +488,28 @@ fn plan_accounts(
     Ok(plan)
 }
 
-/// What every account's load shares: options, the organization's accounts (given and found),
-/// and the accounts in this run.
-fn load_context(opts: &AuditOptions, plan: &mut Plan, mut org: OrgAccounts) -> LoadContext {
-    org.accounts.extend(std::mem::take(&mut plan.org.accounts));
-    org.sources.extend(std::mem::take(&mut plan.org.sources));
+/// What every account's load shares: options, the organization's accounts, and the accounts
+/// in this run. A list given by `--org-accounts` supersedes the lists found in the inputs;
+/// those are merged, and two that disagree about an account are an error.
+fn load_context(
+    opts: &AuditOptions,
+    plan: &mut Plan,
+    given: OrgAccounts,
+) -> Result<LoadContext, RunError> {
+    let org = if given.is_known() {
+        given
+    } else if let Some(conflict) = plan.org_conflict.take() {
+        return Err(RunError::Input(conflict));
+    } else {
+        std::mem::take(&mut plan.org)
+    };
     let known: BTreeSet<String> = plan.accounts.iter().map(|a| a.account.clone()).collect();
-    LoadContext {
+    Ok(LoadContext {
         as_of: opts.as_of,
         keep_going: opts.keep_going,
         org: Arc::new(org),
         known_accounts: Arc::new(known),
-    }
+    })
 }
 
 /// Loads, checks and writes every account, returning their records in account order.
@@ -470,6 +530,8 @@ fn audit_accounts(
         sidecar: streams.evidence.is_some(),
         output: &opts.output,
     };
+    let mut absent =
+        crate::checks::org_coverage::absent_accounts(&ctx.org, &ctx.known_accounts).peekable();
     process_in_order(
         pool,
         opts.threads,
@@ -482,11 +544,15 @@ fn audit_accounts(
             for l in &outcome.newly_left_out {
                 progress.warn(&format!("warning: left out (--keep-going): {l}"));
             }
+            let before =
+                std::iter::from_fn(|| absent.next_if(|r| r.account_id < outcome.record.account_id));
+            work.write_absent(before.collect(), &ctx.org, streams)?;
             streams.write(&outcome, &opts.output)?;
             records.push(outcome.record);
             Ok(())
         },
     )?;
+    work.write_absent(absent.collect(), &ctx.org, streams)?;
     Ok(records)
 }
 
@@ -499,7 +565,15 @@ fn input_list(
     records: &[AccountRecord],
     given: &GivenFiles,
 ) -> Vec<InputRecord> {
-    let mut inputs = input_records(scanned, plan, records);
+    let mut inputs = input_records(scanned, plan, records, given.org_file.is_some());
+    if let (Some((sha256, rows)), Some(path)) = (&given.org_file, &opts.org_accounts) {
+        inputs.push(option_input(
+            path,
+            "organization account list (--org-accounts)",
+            sha256,
+            *rows,
+        ));
+    }
     if let (Some(ex), Some(path)) = (&given.exceptions, &opts.exceptions)
         && let Some(file) = &ex.file
     {
@@ -563,6 +637,7 @@ fn run_record(
                 gone,
             }
         }),
+        org: None,
     }
 }
 
@@ -724,6 +799,7 @@ fn read_exceptions(
 
 fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) -> AccountOutcome {
     let results = crate::checks::run_all(account, thresholds);
+    let population = crate::output::population::PopulationFacts::of(account, &results);
     let mut counts: BTreeMap<&'static str, [u64; 5]> = BTreeMap::new();
     for r in &results {
         counts.entry(r.check_id).or_default()[status_index(r.status)] += 1;
@@ -767,6 +843,7 @@ fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) ->
                 .or(r.latest_timestamp)
                 .map(crate::primitives::timestamp::format_utc)
         }),
+        population,
     };
     let evidence = crate::output::evidence_rows::collect(account);
     let newly_left_out = account.left_out[planned_left_out.min(account.left_out.len())..]
@@ -799,12 +876,15 @@ struct Dispositions<'a> {
     used: BTreeMap<usize, &'a str>,
     /// Files placed with no account: the reason.
     unassigned: BTreeMap<usize, &'a str>,
+    /// `--org-accounts` supersedes the organization account lists found in the inputs.
+    org_superseded: bool,
 }
 
 fn input_records(
     files: &[ScannedFile],
     plan: &Plan,
     accounts: &[AccountRecord],
+    org_superseded: bool,
 ) -> Vec<InputRecord> {
     let dispositions = Dispositions {
         left_out: accounts
@@ -825,6 +905,7 @@ fn input_records(
             .iter()
             .map(|(i, r)| (*i, r.as_str()))
             .collect(),
+        org_superseded,
     };
     files
         .iter()
@@ -893,6 +974,10 @@ fn describe_export(
     } else if let Some(reason) = dispositions.unassigned.get(&i) {
         rec.disposition = "unassigned".into();
         rec.note = (*reason).to_string();
+    } else if info.org.is_some() && dispositions.org_superseded {
+        rec.disposition = "superseded".into();
+        rec.note =
+            "organization account list; superseded by the one given by --org-accounts".into();
     } else if info.org.is_some() {
         rec.disposition = "used".into();
         rec.note = "organization account list".into();

@@ -39,8 +39,12 @@ pub struct AccountPlan {
 pub struct Plan {
     /// Accounts sorted byte-wise by ID.
     pub accounts: Vec<AccountPlan>,
-    /// The organization's account list from every list-accounts file.
+    /// The organization's account list from every list-accounts file, merged.
     pub org: OrgAccounts,
+    /// The list-accounts files found (file indices).
+    pub org_files: Vec<usize>,
+    /// Two list-accounts files that disagree about an account (the error names both).
+    pub org_conflict: Option<InputError>,
     /// Files that name no account and could not be placed: (file index, reason).
     pub unassigned: Vec<(usize, String)>,
     /// Errors: unreadable exports, conflicting duplicates, one account in two partitions
@@ -209,8 +213,12 @@ impl Planner<'_> {
             }
             Outcome::Export(info) => {
                 if let Some(org) = &info.org {
-                    self.out.org.accounts.extend(org.accounts.clone());
-                    self.out.org.sources.extend(org.sources.clone());
+                    self.out.org_files.push(i);
+                    if let Err(message) = self.out.org.merge(org.clone())
+                        && self.out.org_conflict.is_none()
+                    {
+                        self.out.org_conflict = Some(InputError::file(&f.file.file, message));
+                    }
                     return;
                 }
                 let main_export =

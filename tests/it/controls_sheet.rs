@@ -238,9 +238,11 @@ fn report_rebuilds_the_controls_sheet_when_merging_runs_split_by_account() {
         .enumerate()
     {
         let results = dir.path().join(format!("part{i}.jsonl"));
+        // Every part reads the organization's account list, as the whole run does.
         let args = [
             "audit",
             q2().join(account).to_str().unwrap(),
+            q2().join("acme-management").to_str().unwrap(),
             "-o",
             results.with_extension("xlsx").to_str().unwrap(),
             "--results",

@@ -227,7 +227,7 @@ fn verify_leads_with_the_result_differences_and_shows_the_differing_part() {
     );
     assert!(
         lines[1].starts_with(
-            "  result 32 (111111111111 root-usage arn:aws:iam::111111111111:root): \
+            "  result 33 (111111111111 root-usage arn:aws:iam::111111111111:root): \
              Status: 'FAIL' now 'PASS'; Reason: 'root signed in 2025-06-02, 27 days before"
         ),
         "{stderr}"

@@ -64,11 +64,13 @@ fn build(dir: &std::path::Path, limits: Limits) -> std::path::PathBuf {
             excepted: BTreeMap::new(),
             as_of_day: None,
             report_time: None,
+            population: Default::default(),
         }],
         inputs: vec![],
         results: RESULTS as u64,
         exceptions: vec![],
         changes: None,
+        org: None,
     };
     let mut book = WorkbookWriter::with_limits(limits).unwrap();
     for line in std::fs::read_to_string(&jsonl).unwrap().lines() {
@@ -126,6 +128,7 @@ fn sheets_continue_past_the_row_limit_and_switch_to_autofilter() {
         names,
         [
             "Cover",
+            "Population",
             "Findings",
             "Findings 2",
             "Results",

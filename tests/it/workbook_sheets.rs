@@ -6,8 +6,9 @@ use crate::workbook_support::*;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use std::collections::BTreeMap;
 
-const DATA_SHEETS: [&str; 9] = [
+const DATA_SHEETS: [&str; 10] = [
     "Summary",
+    "Population",
     "Findings",
     "Results",
     "Users",

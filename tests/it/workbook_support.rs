@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The sheets of a fixture workbook, in order.
-pub const SHEETS: [&str; 10] = [
+pub const SHEETS: [&str; 11] = [
     "Cover",
     "Summary",
+    "Population",
     "Findings",
     "Results",
     "Users",

@@ -38,7 +38,11 @@ fn q2(baseline: &Path) -> Run {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.results.len(), 103, "Q2: A 41, B 37, C 25");
+    assert_eq!(
+        run.results.len(),
+        108,
+        "Q2: A 42, B 38, C 26, and the org-coverage rows of the two listed accounts with no exports"
+    );
     run
 }
 
@@ -57,6 +61,14 @@ const A: &str = "111111111111";
 const B: &str = "222222222222";
 const C: &str = "333333333333";
 const A_ROOT: &str = "arn:aws:iam::111111111111:root";
+const B_ROOT: &str = "arn:aws:iam::222222222222:root";
+const C_ROOT: &str = "arn:aws-us-gov:iam::333333333333:root";
+/// The two accounts Q2's organization account list names and no export covers (their only
+/// rows are `org-coverage`, new against Q1, which had no list).
+const D: &str = "555555555555";
+const E: &str = "666666666666";
+const D_ROOT: &str = "arn:aws:iam::555555555555:root";
+const E_ROOT: &str = "arn:aws:iam::666666666666:root";
 const ERIN: &str = "arn:aws:iam::111111111111:user/erin";
 const GRACE: &str = "arn:aws:iam::222222222222:user/grace";
 const HEIDI: &str = "arn:aws:iam::222222222222:user/heidi";
@@ -99,9 +111,14 @@ fn expected_changes() -> Vec<(String, String, String, String, String, String)> {
         (A, "export-completeness", A_ROOT, "", "changed", "PASS"),
         (A, "mfa-enforced-by-policy", ERIN, "", "new", ""),
         (A, "no-user-attached-policies", ERIN, "", "new", ""),
+        (A, "org-coverage", A_ROOT, "", "new", ""),
         (A, "unused-credentials", ERIN, "password", "new", ""),
         (B, "console-user-mfa", GRACE, "", "changed", "FAIL"),
         (B, "console-user-mfa", HEIDI, "", "changed", "PASS"),
+        (B, "org-coverage", B_ROOT, "", "new", ""),
+        (C, "org-coverage", C_ROOT, "", "new", ""),
+        (D, "org-coverage", D_ROOT, "", "new", ""),
+        (E, "org-coverage", E_ROOT, "", "new", ""),
     ]
     .iter()
     .map(|t| {
@@ -160,7 +177,7 @@ fn q2_against_q1_shows_every_kind_of_change_and_each_exception_standing() {
     let changes_meta = &meta(&run)["changes"];
     assert_eq!(
         changes_meta["counts"],
-        json!({"new": 4, "unchanged": 96, "changed": 3, "resolved": 1, "removed": 1})
+        json!({"new": 9, "unchanged": 96, "changed": 3, "resolved": 1, "removed": 1})
     );
     assert_eq!(changes_meta["gone"], expected_gone());
     assert!(
@@ -320,7 +337,7 @@ fn q2_against_q1_shows_every_kind_of_change_and_each_exception_standing() {
     assert!(
         cover
             .iter()
-            .any(|c| c.contains("4 new, 3 changed, 96 unchanged; 1 resolved, 1 removed")),
+            .any(|c| c.contains("9 new, 3 changed, 96 unchanged; 1 resolved, 1 removed")),
         "{cover:?}"
     );
 }
@@ -443,6 +460,8 @@ fn samples_readme_lists_the_same_changes() {
                     let account = match cells[2] {
                         "A" => A,
                         "B" => B,
+                        "D" => D,
+                        "E" => E,
                         _ => C,
                     };
                     (

@@ -22,7 +22,7 @@ pub const LIMITS: [&str; 5] = [
 
 /// The sheets of the workbook and what each holds, for the cover's guide (which lists the
 /// sheets actually written, in order).
-pub const GUIDE: [(&str, &str); 12] = [
+pub const GUIDE: [(&str, &str); 13] = [
     (
         "Summary",
         "per check and per account: tested, pass, fail, partial, manual, not determinable, excepted; chart per check",
@@ -30,6 +30,11 @@ pub const GUIDE: [(&str, &str); 12] = [
     (
         "Controls",
         "with --framework: per control of each framework, the checks filed under it, counts by status and a drafted conclusion",
+    ),
+    (
+        "Population",
+        "every account listed in the organization account list or audited: organization status, exports read, \
+         counts side by side and whether they agree",
     ),
     (
         "Findings",
@@ -220,6 +225,7 @@ pub fn sheet(record: &RunRecord, sheets: &[String]) -> Result<Cover, OutputError
     let mut w = title()?;
     engagement(&mut w, record)?;
     scope(&mut w, record)?;
+    population_completeness(&mut w, record)?;
     let options_row = options(&mut w, record)?;
     how_to_re_perform(&mut w, record)?;
     left_out(&mut w, record)?;
@@ -443,6 +449,91 @@ fn workflow_facts(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
                 c.baseline, c.counts.new, c.counts.changed, c.counts.unchanged, c.counts.resolved, c.counts.removed
             ),
         )?;
+    }
+    Ok(())
+}
+
+/// The sentence a reviewer reads first when the conclusion holds.
+pub const POPULATION_COMPLETE: &str = "population complete and reconciled";
+
+/// "Completeness of the population": the conclusion first ([`POPULATION_COMPLETE`] only when
+/// a complete organization account list was read and every `org-coverage` and
+/// `export-completeness` row is PASS; else "NOT shown complete" and each open point), then
+/// accounts listed, audited, listed but missing exports, audited but not listed, and those
+/// whose exports disagree.
+fn population_completeness(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
+    let c = super::population::completeness(record);
+    let ids = |list: &[String]| -> String {
+        if list.is_empty() {
+            return "0".into();
+        }
+        let shown: Vec<&str> = list.iter().take(20).map(String::as_str).collect();
+        let more = list.len().saturating_sub(20);
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        format!("{}: {}{tail}", list.len(), shown.join(", "))
+    };
+    let mut open = Vec::new();
+    if !c.list_read {
+        open.push("organization coverage not tested: no account list (give --org-accounts or include the organizations list-accounts export)".to_string());
+    }
+    if c.list_incomplete {
+        open.push("the organization account list is incomplete: it ends with a NextToken (collect every page)".to_string());
+    }
+    let inactive = c.listed_missing.len() - c.active_missing.len();
+    if !c.active_missing.is_empty() {
+        open.push(format!(
+            "{} ACTIVE listed account(s) missing an export (org-coverage FAIL)",
+            c.active_missing.len()
+        ));
+    }
+    if inactive > 0 {
+        open.push(format!("{inactive} listed account(s) not ACTIVE and missing an export: confirm closed or out of scope (org-coverage MANUAL)"));
+    }
+    if !c.not_listed.is_empty() {
+        open.push(format!("{} audited account(s) not in the organization account list: confirm in scope (org-coverage MANUAL)", c.not_listed.len()));
+    }
+    if !c.disagreeing.is_empty() {
+        open.push(format!(
+            "{} account(s) whose exports disagree (export-completeness FAIL)",
+            c.disagreeing.len()
+        ));
+    }
+    if !c.unreconciled.is_empty() {
+        open.push(format!(
+            "{} account(s) whose exports could not be reconciled (export-completeness not PASS)",
+            c.unreconciled.len()
+        ));
+    }
+    w.section("Completeness of the population")?;
+    let conclusion = if c.is_complete() {
+        format!(
+            "{POPULATION_COMPLETE}: every listed account was audited with both exports, and every account's exports agree"
+        )
+    } else {
+        format!(
+            "NOT SHOWN: the population is not shown complete and reconciled; {} point(s) open, listed below (details on the Population sheet)",
+            open.len()
+        )
+    };
+    w.fact("Conclusion", &conclusion)?;
+    w.fact(
+        "Accounts listed",
+        &if c.list_read {
+            c.listed.to_string()
+        } else {
+            "no organization account list read".into()
+        },
+    )?;
+    w.fact("Accounts audited", &c.audited.to_string())?;
+    w.fact("Listed but missing exports", &ids(&c.listed_missing))?;
+    w.fact("Audited but not listed", &ids(&c.not_listed))?;
+    w.fact("Accounts whose exports disagree", &ids(&c.disagreeing))?;
+    for (i, point) in open.iter().enumerate() {
+        w.fact(&format!("Open {}", i + 1), point)?;
     }
     Ok(())
 }

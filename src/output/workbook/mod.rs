@@ -1,6 +1,6 @@
 //! The workbook: an auditor's workpaper.
 //!
-//! Sheets, in order: Cover, Summary, Controls (with `--framework`), Findings, Results, Users, Roles, Privileged access, MFA
+//! Sheets, in order: Cover, Summary, Controls (with `--framework`), Population, Findings, Results, Users, Roles, Privileged access, MFA
 //! policies, Inputs, Checks. Every data sheet is written in constant memory (a table, or an
 //! autofilter above [`Limits::table_rows`] rows), continuing on "NAME 2", ... past
 //! [`Limits::max_rows`].
@@ -25,6 +25,7 @@ mod findings;
 mod inputs;
 mod paged;
 mod palette;
+mod population;
 mod print;
 mod results;
 mod spill;
@@ -152,6 +153,7 @@ impl WorkbookWriter {
         workbook.set_properties(&properties(record)?);
         let summary = summary::sheets(&mut workbook, record, &limits)?;
         let controls = controls::sheets(&mut workbook, record, &limits)?;
+        let population = population::sheets(&mut workbook, record, &limits)?;
         let mut streamed: Vec<stream::StreamedSheet> =
             std::iter::once(results).chain(evidence).collect();
         for sheet in &mut streamed {
@@ -166,7 +168,12 @@ impl WorkbookWriter {
             &limits,
         )?;
 
-        let sheets: Vec<Worksheet> = summary.into_iter().chain(controls).chain(rest).collect();
+        let sheets: Vec<Worksheet> = summary
+            .into_iter()
+            .chain(controls)
+            .chain(population)
+            .chain(rest)
+            .collect();
         let names: Vec<String> = sheets.iter().map(Worksheet::name).collect();
         let cover = cover::sheet(record, &names)?;
         let header = print::page_header(record);
@@ -306,6 +313,7 @@ mod tests {
                 },
                 gone: Vec::new(),
             }),
+            org: None,
         }
     }
 
