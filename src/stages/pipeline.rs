@@ -242,7 +242,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
 
 /// What a run found, for the last line on stderr: accounts, results, findings and open items
 /// counted apart, and the files left out under `--keep-going` when there are any.
-pub fn summary_line(record: &RunRecord, findings: u64, open_items: u64) -> String {
+fn summary_line(record: &RunRecord, findings: u64, open_items: u64) -> String {
     let mut line = format!(
         "audited {} account(s): {} result(s), {findings} finding(s), {open_items} open item(s)",
         record.accounts.len(),
