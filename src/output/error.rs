@@ -19,9 +19,16 @@ pub enum OutputError {
     /// A list gave fewer rows than its sheet was sized for.
     #[error("{0} ended before the sheet's last row")]
     EndedEarly(&'static str),
-    /// A spilled finding is not a Results row.
-    #[error("a spilled finding has {0} cells where the Results sheet has 13")]
-    SpilledFindingShape(usize),
+    /// A spilled finding or open item is not the row it was spilled as.
+    #[error("a spilled {what} has {cells} cells where {expected} were written")]
+    SpilledShape {
+        /// `finding` or `open item`.
+        what: &'static str,
+        /// Cells read back.
+        cells: usize,
+        /// Cells written.
+        expected: usize,
+    },
     /// A row has more cells than its sheet has columns.
     #[error("{sheet} row has {cells} cells for {columns} columns")]
     RowTooWide {

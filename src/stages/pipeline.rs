@@ -61,8 +61,10 @@ pub struct RunSummary {
     pub accounts: usize,
     /// Results written.
     pub results: u64,
-    /// Non-PASS results.
+    /// Findings: FAIL and PARTIAL results.
     pub findings: u64,
+    /// Open items: MANUAL and NOT_DETERMINABLE results.
+    pub open_items: u64,
 }
 
 /// One account's outcome, handed to the writers in account order.
@@ -219,22 +221,44 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
 
     // The Results and evidence sheets are written; the rest needs the whole run.
     progress.stage("writing the workbook");
-    let findings = workbook.findings();
+    let (findings, open_items) = (workbook.findings(), workbook.open_items());
     let written = workbook.finish(files.workbook.temp_path(), &record, &results_path);
     drop(scratch);
     written.map_err(|e| output_error(&opts.output, &e))?;
     files.commit(&record, evidence, &opts.output)?;
     progress.finish(&format!(
-        "audited {} account(s): {total} result(s), {findings} finding(s) in {:.1} s; wrote {}",
-        record.accounts.len(),
+        "{}; wrote {} in {:.1} s",
+        summary_line(&record, findings, open_items),
+        opts.output.display(),
         started.elapsed().as_secs_f64(),
-        opts.output.display()
     ));
     Ok(RunSummary {
         accounts: record.accounts.len(),
         results: total,
         findings,
+        open_items,
     })
+}
+
+/// What a run found, for the last line on stderr: accounts, results, findings and open items
+/// counted apart, and the files left out under `--keep-going` when there are any.
+fn summary_line(record: &RunRecord, findings: u64, open_items: u64) -> String {
+    let mut line = format!(
+        "audited {} account(s): {} result(s), {findings} finding(s), {open_items} open item(s)",
+        record.accounts.len(),
+        record.results
+    );
+    let left_out = record
+        .inputs
+        .iter()
+        .filter(|i| i.disposition == "left out")
+        .count();
+    if left_out > 0 {
+        line.push_str(&format!(
+            "; {left_out} file(s) left out (see the Inputs sheet)"
+        ));
+    }
+    line
 }
 
 /// The output files, created before anything is read so that an unwritable one fails fast, and

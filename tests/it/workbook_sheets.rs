@@ -6,10 +6,11 @@ use crate::workbook_support::*;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use std::collections::BTreeMap;
 
-const DATA_SHEETS: [&str; 10] = [
+const DATA_SHEETS: [&str; 11] = [
     "Summary",
     "Population",
     "Findings",
+    "Open items",
     "Results",
     "Users",
     "Roles",
@@ -50,11 +51,11 @@ fn severity_rank(s: &str) -> usize {
 }
 
 #[test]
-fn findings_are_the_non_pass_results_by_severity_then_account() {
+fn findings_are_the_fail_and_partial_results_by_severity_then_account() {
     let (xlsx, jsonl) = acme();
     let mut expected: Vec<serde_json::Value> = results(jsonl)
         .into_iter()
-        .filter(|r| r["status"] != "PASS")
+        .filter(|r| r["status"] == "FAIL" || r["status"] == "PARTIAL")
         .collect();
     // Stable: within a severity, the results order (account, check, resource).
     expected.sort_by_key(|r| severity_rank(r["severity"].as_str().unwrap()));
@@ -90,7 +91,13 @@ fn findings_are_the_non_pass_results_by_severity_then_account() {
     }
     assert_eq!(rows[0][sev], "critical", "critical first");
     // Reviewer columns exist and are empty.
-    for name in ["Disposition", "Owner", "Due date", "Reviewer comment"] {
+    for name in [
+        "Disposition",
+        "Owner",
+        "Reviewer",
+        "Due date",
+        "Reviewer comment",
+    ] {
         let c = col(&range, name);
         assert!(rows.iter().all(|r| r.get(c).is_none_or(|v| v.is_empty())));
     }
@@ -126,7 +133,9 @@ fn summary_numbers_are_the_counts_of_the_results() {
             "Partial",
             "Manual",
             "Not determinable",
-            "Excepted"
+            "Excepted",
+            "Conclusion (drafted)",
+            "Reviewer conclusion"
         ]
     );
     let mut seen = 0;
@@ -358,7 +367,7 @@ fn findings_have_the_disposition_drop_down() {
         "<formula1>\"Open,Remediated,Risk accepted,Compensating control,False positive,Not applicable\"</formula1>"
     ));
     let rows = data_rows(&sheet(xlsx, "Findings")).len();
-    assert!(dv.contains(&format!("sqref=\"P2:P{}\"", rows + 1)), "{dv}");
+    assert!(dv.contains(&format!("sqref=\"G2:G{}\"", rows + 1)), "{dv}");
     assert!(xml.contains("<dataValidation type=\"date\""), "due date");
 }
 
@@ -393,12 +402,19 @@ fn data_sheets_are_tables_with_frozen_headers_and_print_setup() {
     for s in DATA_SHEETS {
         let xml = sheet_xml(xlsx, s);
         assert!(xml.contains("<tablePart "), "{s}: table");
-        assert!(
-            xml.contains(
+        // Findings and Open items also freeze their identifying columns (see findings_sheet).
+        let pane = match s {
+            "Findings" => {
+                "<pane xSplit=\"5\" ySplit=\"1\" topLeftCell=\"F2\" activePane=\"bottomRight\" state=\"frozen\"/>"
+            }
+            "Open items" => {
+                "<pane xSplit=\"3\" ySplit=\"1\" topLeftCell=\"D2\" activePane=\"bottomRight\" state=\"frozen\"/>"
+            }
+            _ => {
                 "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
-            ),
-            "{s}: frozen header"
-        );
+            }
+        };
+        assert!(xml.contains(pane), "{s}: frozen header");
         assert!(xml.contains("orientation=\"landscape\""), "{s}: landscape");
         // The scale: tests/it/printing.rs.
         assert!(

@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The sheets of a fixture workbook, in order.
-pub const SHEETS: [&str; 11] = [
+pub const SHEETS: [&str; 12] = [
     "Cover",
     "Summary",
     "Population",
     "Findings",
+    "Open items",
     "Results",
     "Users",
     "Roles",

@@ -22,7 +22,7 @@ pub const LIMITS: [&str; 5] = [
 
 /// The sheets of the workbook and what each holds, for the cover's guide (which lists the
 /// sheets actually written, in order).
-pub const GUIDE: [(&str, &str); 13] = [
+pub const GUIDE: [(&str, &str); 14] = [
     (
         "Summary",
         "per check and per account: tested, pass, fail, partial, manual, not determinable, excepted; chart per check",
@@ -38,7 +38,11 @@ pub const GUIDE: [(&str, &str); 13] = [
     ),
     (
         "Findings",
-        "every result that is not PASS, by severity, with remediation, source and reviewer columns",
+        "every FAIL and PARTIAL result, by severity, with its finding ID, reviewer columns, remediation and source",
+    ),
+    (
+        "Open items",
+        "every MANUAL and NOT_DETERMINABLE result (not findings), with the evidence to request or the procedure to perform",
     ),
     (
         "Results",
@@ -378,7 +382,8 @@ fn scope(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
     let roles: usize = record.accounts.iter().map(|a| a.roles).sum();
     let policies: usize = record.accounts.iter().map(|a| a.policies).sum();
     let totals = record.totals_by_check();
-    let findings: u64 = totals.values().map(|c| c[1..].iter().sum::<u64>()).sum();
+    let findings: u64 = totals.values().map(|c| c[1] + c[2]).sum();
+    let open_items: u64 = totals.values().map(|c| c[3] + c[4]).sum();
 
     w.section("Scope")?;
     w.fact("Tool", &format!("{} {}", record.tool, record.version))?;
@@ -399,7 +404,7 @@ fn scope(w: &mut Writer, record: &RunRecord) -> Result<(), XlsxError> {
     w.fact(
         "Results",
         &format!(
-            "{} tested item(s), {findings} finding(s) (not PASS)",
+            "{} tested item(s), {findings} finding(s) (FAIL, PARTIAL), {open_items} open item(s) (MANUAL, NOT_DETERMINABLE)",
             record.results
         ),
     )?;

@@ -1,15 +1,22 @@
-//! The Findings sheet(s): every non-PASS result, sorted by severity (critical, high, medium,
-//! low), then account and results order, with the check's remediation, a short source
-//! reference, and empty reviewer columns (a Disposition drop-down, Owner, Due date, Reviewer
-//! comment).
+//! The Findings sheet(s): every FAIL and PARTIAL result, sorted by severity (critical, high,
+//! medium, low), then account and results order. Each finding has its stable ID
+//! ([`super::finding_id`]); the identifying columns (ID, severity, account, check, resource)
+//! come first and stay frozen when scrolling right; the status and the reviewer's columns (a
+//! Disposition drop-down, Owner, Reviewer, Due date, Reviewer comment) follow, before the long
+//! text (reason, evidence, the check's remediation) and a short source reference. Status and
+//! severity are coloured by conditional formatting ([`super::highlight`]).
 //!
-//! Memory stays bounded: as results arrive (in account and results order), each non-PASS one
-//! is copied, as the cells the sheet will show, to a spill file for its severity
+//! Memory stays bounded: as results arrive (in account and results order), each finding is
+//! copied, as the cells the sheet will show, to a spill file for its severity
 //! ([`FindingSpill`]); reading the spills in severity order gives the sorted sheet without
 //! holding or sorting any finding.
 
 use super::cells::{Limits, Widths, date_format, text};
+use super::finding_id::{FindingIds, ID_HEX, IdLedger, id_number};
+use super::highlight::colour_column;
 use super::paged::{Layout, pages};
+use super::palette::{SEVERITY, STATUS};
+use super::results::ResultView;
 use super::spill::{CellRef, RowSpill, SpilledRows};
 use crate::output::error::OutputError;
 use rust_xlsxwriter::{
@@ -34,14 +41,20 @@ pub const DISPOSITIONS: [&str; 6] = [
 pub const SHA_PREFIX: usize = 16;
 
 /// Findings sheet columns.
-pub const HEADERS: [&str; 19] = [
+pub const HEADERS: [&str; 21] = [
+    "Finding ID",
     "Severity",
     "Account",
     "Check ID",
-    "Check title",
     "Resource",
-    "Credential",
     "Status",
+    "Disposition",
+    "Owner",
+    "Reviewer",
+    "Due date",
+    "Reviewer comment",
+    "Credential",
+    "Check title",
     "Reason",
     "Evidence",
     "Remediation",
@@ -50,19 +63,31 @@ pub const HEADERS: [&str; 19] = [
     "Source location",
     "Exception",
     "Change",
-    "Disposition",
-    "Owner",
-    "Due date",
-    "Reviewer comment",
 ];
 
-const DISPOSITION_COL: u16 = 15;
-const DUE_DATE_COL: u16 = 17;
-const COMMENT_COL: u16 = 18;
+/// The identifying columns (ID, severity, account, check, resource), frozen on the left.
+pub const FROZEN_COLUMNS: u16 = 5;
 
-/// Non-PASS results, one spill file per severity.
+const SEVERITY_COL: u16 = 1;
+const STATUS_COL: u16 = 5;
+const DISPOSITION_COL: u16 = 6;
+const OWNER_COL: u16 = 7;
+const REVIEWER_COL: u16 = 8;
+const DUE_DATE_COL: u16 = 9;
+const COMMENT_COL: u16 = 10;
+/// Reason, Evidence, Remediation, Exception.
+const WRAPPED: [u16; 4] = [13, 14, 15, 19];
+
+/// Whether a status makes a result a finding (FAIL or PARTIAL).
+pub fn is_finding_status(status: &str) -> bool {
+    matches!(status, "FAIL" | "PARTIAL")
+}
+
+/// Findings, one spill file per severity, and their ID numbers in results order.
 pub struct FindingSpill {
     by_severity: Vec<RowSpill>,
+    ledger: IdLedger,
+    id_hex: usize,
 }
 
 impl FindingSpill {
@@ -71,18 +96,63 @@ impl FindingSpill {
         let by_severity = (0..=SEVERITY_ORDER.len())
             .map(|_| RowSpill::new())
             .collect::<std::io::Result<Vec<_>>>()?;
-        Ok(FindingSpill { by_severity })
+        Ok(FindingSpill {
+            by_severity,
+            ledger: IdLedger::new()?,
+            id_hex: ID_HEX,
+        })
     }
 
-    /// Keeps one finding under its severity, as its Results row (the Findings sheet reorders
-    /// it and adds the check's title and remediation when it is written).
-    pub fn push(&mut self, severity: &str, results_row: &[CellRef<'_>]) -> std::io::Result<()> {
-        self.by_severity[severity_rank(severity)].push(results_row)
+    /// Finding IDs of `hex` hex characters instead of [`ID_HEX`] (short ones force repeated
+    /// IDs in tests).
+    pub fn set_id_hex(&mut self, hex: usize) {
+        self.id_hex = hex;
+    }
+
+    /// Keeps one finding (the next in results order) under its severity, as its Results row
+    /// with its ID number and position (the Findings sheet reorders it and adds the check's
+    /// title and remediation when it is written).
+    pub fn push(&mut self, r: &ResultView<'_>, results_row: &[CellRef<'_>]) -> std::io::Result<()> {
+        let number = id_number(
+            r.check_id,
+            r.account_id,
+            r.resource_arn,
+            r.credential,
+            self.id_hex,
+        );
+        let position = self.ledger.push(number)?;
+        let mut row = Vec::with_capacity(results_row.len() + 2);
+        row.extend_from_slice(results_row);
+        row.push(CellRef::Count(number));
+        row.push(CellRef::Count(position));
+        self.by_severity[severity_rank(r.severity)].push(&row)
     }
 
     /// Findings so far.
     pub fn count(&self) -> u64 {
-        self.by_severity.iter().map(RowSpill::rows).sum()
+        self.ledger.count()
+    }
+
+    /// Ends the run's findings: the spills ready to read in sheet order, and the run's
+    /// finding IDs (which findings repeat an earlier one's ID, and their suffixes).
+    pub fn finish(mut self) -> Result<(SortedFindings, FindingIds), OutputError> {
+        let total = self.ledger.count();
+        let mut spills = Vec::with_capacity(self.by_severity.len());
+        for rows in &mut self.by_severity {
+            spills.push(rows.drain()?);
+        }
+        let ids = FindingIds {
+            hex: self.id_hex,
+            suffixes: self.ledger.suffixes()?,
+        };
+        Ok((
+            SortedFindings {
+                spills,
+                current: 0,
+                total,
+            },
+            ids,
+        ))
     }
 }
 
@@ -114,17 +184,12 @@ fn due_date_validation() -> Result<DataValidation, XlsxError> {
 /// Builds the findings sheets from the spilled findings.
 pub fn sheets(
     workbook: &mut Workbook,
-    spill: FindingSpill,
+    mut findings: SortedFindings,
+    ids: &FindingIds,
     thresholds: &crate::checks::Thresholds,
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, OutputError> {
-    // Titles state the limits in force, as the Checks and Summary sheets do.
-    let titles: Vec<(&str, String)> = crate::checks::REGISTRY
-        .iter()
-        .map(|c| (c.meta.id, c.meta.title.render(thresholds)))
-        .collect();
-    let total = spill.count();
-    let mut findings = BySeverity::drain(spill)?;
+    let titles = check_titles(thresholds);
     let disposition = disposition_validation()?;
     let due = due_date_validation()?;
     pages(
@@ -132,39 +197,52 @@ pub fn sheets(
         &Layout {
             name: "Findings",
             headers: &HEADERS,
-            wrap: &[7, 8, 9, 13],
+            wrap: &WRAPPED,
             typed: &[],
         },
-        total,
+        findings.total,
         limits,
         |ws, rows| {
+            ws.set_freeze_panes(1, FROZEN_COLUMNS)?;
             ws.set_column_format(DUE_DATE_COL, &date_format())?;
+            colour_column(ws, STATUS_COL, rows, &STATUS)?;
+            colour_column(ws, SEVERITY_COL, rows, &SEVERITY)?;
             if rows > 0 {
                 ws.add_data_validation(1, DISPOSITION_COL, rows, DISPOSITION_COL, &disposition)?;
                 ws.add_data_validation(1, DUE_DATE_COL, rows, DUE_DATE_COL, &due)?;
             }
             Ok(())
         },
-        |ws, row, w| write_finding(ws, row, &findings.next_row()?, &titles, w),
+        |ws, row, w| write_finding(ws, row, &findings.next_row()?, ids, &titles, w),
     )
 }
 
-/// The spilled findings read back in sheet order: every critical one, then high, ...
-struct BySeverity {
-    spills: Vec<SpilledRows>,
-    current: usize,
+/// Each check's ID and title; titles state the limits in force, as the Checks and Summary
+/// sheets do.
+pub fn check_titles(thresholds: &crate::checks::Thresholds) -> Vec<(&'static str, String)> {
+    crate::checks::REGISTRY
+        .iter()
+        .map(|c| (c.meta.id, c.meta.title.render(thresholds)))
+        .collect()
 }
 
-impl BySeverity {
-    fn drain(mut spill: FindingSpill) -> Result<BySeverity, OutputError> {
-        let mut spills = Vec::with_capacity(spill.by_severity.len());
-        for rows in &mut spill.by_severity {
-            spills.push(rows.drain()?);
-        }
-        Ok(BySeverity { spills, current: 0 })
-    }
+/// The title of a check, from [`check_titles`].
+pub fn title_of<'a>(titles: &'a [(&str, String)], check_id: &str) -> &'a str {
+    titles
+        .iter()
+        .find(|(id, _)| *id == check_id)
+        .map_or("", |(_, t)| t.as_str())
+}
 
-    /// The next finding, as its Results row.
+/// The spilled findings read back in sheet order: every critical one, then high, ...
+pub struct SortedFindings {
+    spills: Vec<SpilledRows>,
+    current: usize,
+    total: u64,
+}
+
+impl SortedFindings {
+    /// The next finding, as its Results row, ID number and position.
     fn next_row(&mut self) -> Result<Vec<CellRef<'_>>, OutputError> {
         while self
             .spills
@@ -181,16 +259,19 @@ impl BySeverity {
     }
 }
 
-/// Writes one Findings row from a finding's Results row: reordered, with the check's title
-/// and remediation and a short SHA-256, and room for the reviewer columns.
+/// Writes one Findings row from a spilled finding: its ID, then the Results row reordered,
+/// with the check's title and remediation and a short SHA-256, and room for the reviewer
+/// columns.
 fn write_finding(
     ws: &mut Worksheet,
     row: u32,
-    results_row: &[CellRef<'_>],
+    spilled: &[CellRef<'_>],
+    ids: &FindingIds,
     titles: &[(&str, String)],
     w: &mut Widths,
 ) -> Result<(), OutputError> {
-    // The row of results::with_row: the Results sheet's columns without the account name.
+    // The row of results::with_row (the Results sheet's columns without the account name),
+    // then the ID number and the position.
     let [
         account,
         check_id,
@@ -205,23 +286,32 @@ fn write_finding(
         location,
         exception,
         change,
-    ] = results_row
+        CellRef::Count(number),
+        CellRef::Count(position),
+    ] = spilled
     else {
-        return Err(OutputError::SpilledFindingShape(results_row.len()));
+        return Err(OutputError::SpilledShape {
+            what: "finding",
+            cells: spilled.len(),
+            expected: super::results::HEADERS.len() - 1 + 2,
+        });
     };
     let check = crate::checks::find(text_of(check_id)).map(|c| c.meta);
-    let title = titles
-        .iter()
-        .find(|(id, _)| *id == text_of(check_id))
-        .map_or("", |(_, t)| t.as_str());
-    let cells = [
+    let id = ids.text(*number, Some(*position));
+    let identity = [
+        id.as_str(),
         text_of(severity),
         text_of(account),
         text_of(check_id),
-        title,
         text_of(resource),
-        text_of(credential),
         text_of(status),
+    ];
+    for (col, value) in identity.iter().enumerate() {
+        text(ws, row, col as u16, value, w)?;
+    }
+    let details = [
+        text_of(credential),
+        title_of(titles, text_of(check_id)),
         text_of(reason),
         text_of(evidence),
         check.map_or("", |m| m.remediation),
@@ -231,17 +321,19 @@ fn write_finding(
         text_of(exception),
         text_of(change),
     ];
-    for (col, value) in cells.iter().enumerate() {
-        text(ws, row, col as u16, value, w)?;
+    for (i, value) in details.iter().enumerate() {
+        text(ws, row, COMMENT_COL + 1 + i as u16, value, w)?;
     }
     w.see_len(usize::from(DISPOSITION_COL), 20);
+    w.see_len(usize::from(OWNER_COL), 16);
+    w.see_len(usize::from(REVIEWER_COL), 16);
     w.see_len(usize::from(DUE_DATE_COL), 12);
     w.see_len(usize::from(COMMENT_COL), 40);
     Ok(())
 }
 
 /// The text of a spilled text cell (empty for any other).
-fn text_of<'a>(cell: &CellRef<'a>) -> &'a str {
+pub fn text_of<'a>(cell: &CellRef<'a>) -> &'a str {
     match *cell {
         CellRef::Text(s) => s,
         _ => "",

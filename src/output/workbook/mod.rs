@@ -1,14 +1,16 @@
 //! The workbook: an auditor's workpaper.
 //!
-//! Sheets, in order: Cover, Summary, Controls (with `--framework`), Population, Findings, Results, Users, Roles, Privileged access, MFA
-//! policies, Inputs, Checks. Every data sheet is written in constant memory (a table, or an
+//! Sheets, in order: Cover, Summary, Controls (with `--framework`), Population, Findings, Open
+//! items, Results, Changes, Exceptions, Users, Roles, Privileged access, MFA policies, Inputs,
+//! Checks. Every data sheet is written in constant memory (a table, or an
 //! autofilter above [`Limits::table_rows`] rows), continuing on "NAME 2", ... past
 //! [`Limits::max_rows`].
 //! [`WorkbookWriter`] takes the results and evidence rows while the run produces them: the
-//! Results and evidence sheets are streamed (see [`stream`]), non-PASS results are kept per
-//! severity for the Findings sheet, and the sheets that need the whole run (cover, summary,
-//! findings, inputs) are written by [`WorkbookWriter::finish`], which pushes every sheet in
-//! order and saves.
+//! Results and evidence sheets are streamed (see [`stream`]), findings (FAIL, PARTIAL) are
+//! kept per severity for the Findings sheet and open items (MANUAL, NOT_DETERMINABLE) for the
+//! Open items sheet, both in spill files, and the sheets that need the whole run (cover,
+//! summary, findings, open items, inputs) are written by [`WorkbookWriter::finish`], which
+//! pushes every sheet in order and saves.
 //!
 //! Every sheet gets the same print setup there too (see [`print`]).
 //!
@@ -20,9 +22,13 @@ mod checks_sheet;
 mod conclusion;
 mod controls;
 mod cover;
+mod evidence_request;
 mod evidence_sheets;
+mod finding_id;
 mod findings;
+mod highlight;
 mod inputs;
+mod open_items;
 mod paged;
 mod palette;
 mod population;
@@ -42,6 +48,7 @@ use std::path::Path;
 
 pub use cells::{EXCEL_MAX_ROWS, Limits, MAX_CELL_CHARS, TABLE_ROW_LIMIT, truncate_cell};
 pub use cover::RUN_OPTIONS_NAME;
+pub use finding_id::ID_HEX;
 pub use findings::DISPOSITIONS;
 pub use paged::is_page;
 pub use results::{HEADERS as RESULTS_HEADERS, ResultView, parse_line};
@@ -53,6 +60,7 @@ pub struct WorkbookWriter {
     limits: Limits,
     results: stream::StreamedSheet,
     findings: findings::FindingSpill,
+    open_items: open_items::OpenItemSpill,
     /// One per sheet of [`EvidenceSheet::ALL`].
     evidence: Vec<stream::StreamedSheet>,
 }
@@ -73,6 +81,7 @@ impl WorkbookWriter {
             limits,
             results: results::sheet(&limits)?,
             findings: findings::FindingSpill::new()?,
+            open_items: open_items::OpenItemSpill::new()?,
             evidence: EvidenceSheet::ALL
                 .iter()
                 .map(|s| evidence_sheets::sheet(*s, &limits))
@@ -80,20 +89,29 @@ impl WorkbookWriter {
         })
     }
 
+    /// Finding IDs of `hex` hex characters instead of [`ID_HEX`]: short ones make repeated
+    /// IDs likely, to exercise their suffixes in tests. Call before the first result.
+    pub fn set_finding_id_length(&mut self, hex: usize) {
+        self.findings.set_id_hex(hex);
+    }
+
     /// Adds one result (in results order) of the account named `account_name` (empty when
-    /// no organization list names it) to the Results sheet, and to the findings if it is not
-    /// a PASS.
+    /// no organization list names it) to the Results sheet, and to the findings (FAIL,
+    /// PARTIAL) or the open items (MANUAL, NOT_DETERMINABLE).
     pub fn result(&mut self, r: ResultView<'_>, account_name: &str) -> Result<(), OutputError> {
         let Self {
             workbook,
             results,
             findings,
+            open_items,
             ..
         } = self;
         results::with_row(&r, |cells| {
             results.push(workbook, &results::named(cells, account_name))?;
-            if r.is_finding() {
-                findings.push(r.severity, cells)?;
+            if findings::is_finding_status(r.status) {
+                findings.push(&r, cells)?;
+            } else if open_items::is_open_item_status(r.status) {
+                open_items.push(cells)?;
             }
             Ok(())
         })
@@ -130,9 +148,14 @@ impl WorkbookWriter {
         Ok(())
     }
 
-    /// Findings so far.
+    /// Findings (FAIL, PARTIAL) so far.
     pub fn findings(&self) -> u64 {
         self.findings.count()
+    }
+
+    /// Open items (MANUAL, NOT_DETERMINABLE) so far.
+    pub fn open_items(&self) -> u64 {
+        self.open_items.count()
     }
 
     /// Writes the sheets that need the whole run and saves the workbook to `path`.
@@ -148,6 +171,7 @@ impl WorkbookWriter {
             limits,
             results,
             findings,
+            open_items,
             evidence,
         } = self;
         workbook.set_properties(&properties(record)?);
@@ -162,7 +186,7 @@ impl WorkbookWriter {
         let rest = write_rest(
             &mut workbook,
             streamed,
-            findings,
+            (findings, open_items),
             record,
             results_jsonl,
             &limits,
@@ -234,41 +258,47 @@ fn created(record: &RunRecord) -> Result<ExcelDateTime, OutputError> {
     })
 }
 
-/// Every sheet after the Summary, in workbook order: Findings, Results, Changes, Exceptions,
-/// the evidence sheets, Inputs, Checks. The streamed sheets' last pages (rows held back while
+/// Every sheet after the Summary, in workbook order: Findings, Open items, Results, Changes,
+/// Exceptions, the evidence sheets, Inputs, Checks. The streamed sheets' last pages (rows held back while
 /// they could still be tables; already opened by [`stream::StreamedSheet::close`]) are filled
 /// on a helper thread while this one writes the others.
 fn write_rest(
     workbook: &mut Workbook,
     streamed: Vec<stream::StreamedSheet>,
-    findings: findings::FindingSpill,
+    (findings, open_items): (findings::FindingSpill, open_items::OpenItemSpill),
     record: &RunRecord,
     results_jsonl: &Path,
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, OutputError> {
-    let (streamed, findings, changes, exceptions, inputs, checks) = std::thread::scope(|scope| {
-        let helper = scope.spawn(move || {
-            streamed
-                .into_iter()
-                .map(stream::StreamedSheet::write_held)
-                .collect::<Result<Vec<_>, OutputError>>()
+    let (findings, ids) = findings.finish()?;
+    let (streamed, findings, open_items, changes, exceptions, inputs, checks) =
+        std::thread::scope(|scope| {
+            let helper = scope.spawn(move || {
+                streamed
+                    .into_iter()
+                    .map(stream::StreamedSheet::write_held)
+                    .collect::<Result<Vec<_>, OutputError>>()
+            });
+            let thresholds = &record.options.thresholds;
+            let findings = findings::sheets(workbook, findings, &ids, thresholds, limits);
+            let open_items = open_items::sheets(workbook, open_items, thresholds, limits);
+            let changes = workflow_sheets::changes(workbook, record, results_jsonl, &ids, limits);
+            let exceptions = workflow_sheets::exceptions(workbook, record, limits);
+            let inputs = inputs::sheets(workbook, record, limits);
+            let checks = checks_sheet::sheets(workbook, thresholds, limits);
+            let streamed = helper
+                .join()
+                .unwrap_or_else(|_| Err(OutputError::HelperThread));
+            (
+                streamed, findings, open_items, changes, exceptions, inputs, checks,
+            )
         });
-        let thresholds = &record.options.thresholds;
-        let findings = findings::sheets(workbook, findings, thresholds, limits);
-        let changes = workflow_sheets::changes(workbook, record, results_jsonl, limits);
-        let exceptions = workflow_sheets::exceptions(workbook, record, limits);
-        let inputs = inputs::sheets(workbook, record, limits);
-        let checks = checks_sheet::sheets(workbook, thresholds, limits);
-        let streamed = helper
-            .join()
-            .unwrap_or_else(|_| Err(OutputError::HelperThread));
-        (streamed, findings, changes, exceptions, inputs, checks)
-    });
     let mut streamed = streamed?.into_iter();
     let results = streamed.next().unwrap_or_default();
     let evidence_pages: Vec<Worksheet> = streamed.flatten().collect();
     Ok(findings?
         .into_iter()
+        .chain(open_items?)
         .chain(results)
         .chain(changes?)
         .chain(exceptions?)

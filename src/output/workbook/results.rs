@@ -117,11 +117,6 @@ impl ResultView<'_> {
             (None, _) => String::new(),
         }
     }
-
-    /// Whether the result is a finding (not PASS).
-    pub fn is_finding(&self) -> bool {
-        self.status != "PASS"
-    }
 }
 
 /// Parses one line of the results file.

@@ -1,9 +1,11 @@
 //! The Summary sheet: per check over all accounts, then per account and check, how many items
-//! were tested and how many of each status, with a chart of the statuses per check. Numbers
-//! are values, not formulas. "Excepted" counts results covered by an approved exception
-//! (none yet: exceptions are a later feature).
+//! were tested and how many of each status, a drafted conclusion ([`super::conclusion`]) with
+//! an empty column for the reviewer's, and a chart of the statuses per check. Numbers are
+//! values, not formulas. "Excepted" counts the non-PASS results covered by a live approved
+//! exception.
 
 use super::cells::{Kind, Limits, number, text};
+use super::conclusion::draft;
 use super::paged::{Layout, pages};
 use crate::checks::{CheckMeta, REGISTRY};
 use crate::output::error::OutputError;
@@ -14,7 +16,7 @@ use rust_xlsxwriter::{
 };
 
 /// Summary sheet columns.
-pub const HEADERS: [&str; 11] = [
+pub const HEADERS: [&str; 13] = [
     "Account",
     "Check ID",
     "Title",
@@ -26,6 +28,8 @@ pub const HEADERS: [&str; 11] = [
     "Manual",
     "Not determinable",
     "Excepted",
+    "Conclusion (drafted)",
+    "Reviewer conclusion",
 ];
 
 /// The label of the all-accounts rows.
@@ -40,6 +44,8 @@ const STATUS_SERIES: [(&str, u32); 5] = [
     ("Not determinable", 0x757575),
 ];
 const FIRST_STATUS_COL: u16 = 5;
+const CONCLUSION_COL: u16 = 11;
+const REVIEWER_COL: u16 = 12;
 
 fn put(
     ws: &mut Worksheet,
@@ -59,6 +65,8 @@ fn put(
         number(ws, row, FIRST_STATUS_COL + i as u16, *c, w)?;
     }
     number(ws, row, 10, excepted, w)?;
+    text(ws, row, CONCLUSION_COL, &draft(counts), w)?;
+    w.see_len(usize::from(REVIEWER_COL), 40);
     Ok(())
 }
 

@@ -1,6 +1,10 @@
 //! The Exceptions and Changes sheets, present when `--exceptions` or `--baseline` was given.
+//! The Changes sheet gives each row that is or was a finding its finding ID, so last quarter's
+//! finding is found under the same ID.
 
 use super::cells::{Limits, Widths, number, text};
+use super::finding_id::FindingIds;
+use super::findings::is_finding_status;
 use super::paged::{Layout, pages};
 use super::results::parse_line;
 use crate::checks::ResultKey;
@@ -23,7 +27,8 @@ const EXCEPTION_HEADERS: [&str; 10] = [
     "Results covered",
 ];
 
-const CHANGE_HEADERS: [&str; 7] = [
+const CHANGE_HEADERS: [&str; 8] = [
+    "Finding ID",
     "Account",
     "Check ID",
     "Resource",
@@ -85,11 +90,13 @@ pub fn exceptions(
 }
 
 /// The Changes sheet: results new or changed since the baseline (from the results file), then
-/// baseline results that are gone (resolved findings, removed passes).
+/// baseline results that are gone (resolved findings, removed passes). A row whose status or
+/// previous status is FAIL or PARTIAL shows the finding ID, as the Findings sheet does.
 pub fn changes(
     workbook: &mut Workbook,
     record: &RunRecord,
     results_jsonl: &Path,
+    ids: &FindingIds,
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, OutputError> {
     let Some(changes) = &record.changes else {
@@ -99,6 +106,8 @@ pub fn changes(
     let file = std::fs::File::open(results_jsonl)?;
     let mut lines = std::io::BufReader::with_capacity(1 << 16, file).lines();
     let mut gone = changes.gone.iter();
+    // Findings of this run so far, in results order: the position of the next one.
+    let mut findings = 0u64;
     pages(
         workbook,
         &Layout {
@@ -113,33 +122,45 @@ pub fn changes(
         |ws, row, w| {
             for line in lines.by_ref() {
                 let r = parse_line(&line?)?;
+                let position = is_finding_status(&r.result.status).then(|| {
+                    findings += 1;
+                    findings - 1
+                });
                 if !matches!(r.change.as_deref(), Some("new" | "changed")) {
                     continue;
                 }
+                let previous = r.previous_status.as_deref().unwrap_or("");
+                let id = (position.is_some() || is_finding_status(previous))
+                    .then(|| ids.of_key(r.result.key(), position));
                 let change = [
                     r.change.as_deref().unwrap_or(""),
-                    r.previous_status.as_deref().unwrap_or(""),
+                    previous,
                     &r.result.status,
                 ];
-                return change_row(ws, row, r.result.key(), change, w);
+                return change_row(ws, row, id.as_deref(), r.result.key(), change, w);
             }
             let Some(g) = gone.next() else {
                 return Err(OutputError::EndedEarly("the changes"));
             };
-            change_row(ws, row, g.key.borrowed(), [g.outcome, &g.previous, ""], w)
+            let id = is_finding_status(&g.previous).then(|| ids.of_key(g.key.borrowed(), None));
+            let change = [g.outcome, g.previous.as_str(), ""];
+            change_row(ws, row, id.as_deref(), g.key.borrowed(), change, w)
         },
     )
 }
 
-/// One Changes row: the result's identity, then its change, previous status and status.
+/// One Changes row: the finding ID (if any) and the result's identity, then its change,
+/// previous status and status.
 fn change_row(
     ws: &mut Worksheet,
     row: u32,
+    id: Option<&str>,
     key: ResultKey<&str>,
     change: [&str; 3],
     w: &mut Widths,
 ) -> Result<(), OutputError> {
     let identity = [
+        id.unwrap_or(""),
         key.account_id,
         key.check_id,
         key.resource_arn,
