@@ -500,7 +500,7 @@ fn workbook_titles(args: &[&str], check: &str) -> Vec<String> {
     let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
     let mut titles = Vec::new();
     // (sheet, check ID column, title column)
-    for (sheet, id_col, title_col) in [("Checks", 0, 1), ("Summary", 1, 2), ("Findings", 3, 12)] {
+    for (sheet, id_col, title_col) in [("Checks", 0, 1), ("Summary", 2, 3), ("Findings", 4, 13)] {
         let range = wb.worksheet_range(sheet).unwrap();
         for row in range.rows().skip(1) {
             if row[id_col] == *check {

@@ -196,11 +196,12 @@ fn findings_columns_lead_with_the_identity_then_status_and_reviewer_columns() {
     let (xlsx, _) = &quarters()[1];
     let h = header(&sheet(xlsx, "Findings"));
     assert_eq!(
-        h[..11],
+        h[..12],
         [
             "Finding ID",
             "Severity",
             "Account",
+            "Account name",
             "Check ID",
             "Resource",
             "Status",
@@ -224,7 +225,7 @@ fn findings_freeze_the_header_row_and_the_identifying_columns() {
     let xml = sheet_xml(xlsx, "Findings");
     assert!(
         xml.contains(
-            "<pane xSplit=\"5\" ySplit=\"1\" topLeftCell=\"F2\" activePane=\"bottomRight\" state=\"frozen\"/>"
+            "<pane xSplit=\"6\" ySplit=\"1\" topLeftCell=\"G2\" activePane=\"bottomRight\" state=\"frozen\"/>"
         ),
         "{}",
         &xml[..xml.find("<sheetData").unwrap_or(0)]
@@ -272,7 +273,7 @@ fn status_and_severity_are_coloured_by_conditional_formats_over_the_columns() {
     let rows = data_rows(&sheet(xlsx, "Findings")).len();
     let xml = sheet_xml(xlsx, "Findings");
     let fills = dxf_fills(xlsx);
-    let status = rules_over(&xml, &format!("F2:F{}", rows + 1));
+    let status = rules_over(&xml, &format!("G2:G{}", rows + 1));
     let values: Vec<&str> = status.iter().map(|(v, _)| v.as_str()).collect();
     assert_eq!(
         values,

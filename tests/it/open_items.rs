@@ -124,15 +124,15 @@ fn open_items_freeze_the_identifying_columns_and_colour_the_status() {
     let (xlsx, _) = &quarters()[1];
     let xml = sheet_xml(xlsx, "Open items");
     assert!(xml.contains(
-        "<pane xSplit=\"3\" ySplit=\"1\" topLeftCell=\"D2\" activePane=\"bottomRight\" state=\"frozen\"/>"
+        "<pane xSplit=\"4\" ySplit=\"1\" topLeftCell=\"E2\" activePane=\"bottomRight\" state=\"frozen\"/>"
     ));
     let rows = data_rows(&sheet(xlsx, "Open items")).len();
     let range = sheet(xlsx, "Open items");
     let status = col(&range, "Status");
-    assert_eq!(status, 4);
+    assert_eq!(status, 5);
     assert!(
         xml.contains(&format!(
-            "<conditionalFormatting sqref=\"E2:E{}\">",
+            "<conditionalFormatting sqref=\"F2:F{}\">",
             rows + 1
         )),
         "status column coloured"

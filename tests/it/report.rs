@@ -109,7 +109,7 @@ fn two_runs_merge_into_the_same_results_as_one_run() {
     let fail = header.iter().position(|h| h == "Fail").unwrap();
     let root_mfa = summary
         .iter()
-        .find(|r| r[0] == "(all accounts)" && r[1] == "root-mfa")
+        .find(|r| r[0] == "(all accounts)" && r[2] == "root-mfa")
         .unwrap();
     assert_eq!(root_mfa[fail], "1", "{root_mfa:?}");
     let meta: serde_json::Value = serde_json::from_str(

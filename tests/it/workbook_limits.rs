@@ -166,7 +166,7 @@ fn sheets_continue_past_the_row_limit_and_switch_to_autofilter() {
         findings.extend(
             data_rows(&sheet(&xlsx, name))
                 .into_iter()
-                .map(|r| (r[1].clone(), r[4].clone())),
+                .map(|r| (r[1].clone(), r[5].clone())),
         );
     }
     let sev = |s: &str| {
@@ -186,7 +186,7 @@ fn sheets_continue_past_the_row_limit_and_switch_to_autofilter() {
         .collect();
     want.sort_by_key(|(s, _)| sev(s));
     assert_eq!(findings, want);
-    assert!(sheet_xml(&xlsx, "Findings 2").contains("sqref=\"G2:G3\""));
+    assert!(sheet_xml(&xlsx, "Findings 2").contains("sqref=\"H2:H3\""));
 
     // Evidence pages keep types.
     let users: Vec<_> = ["Users", "Users 2", "Users 3"]
@@ -257,7 +257,7 @@ fn a_sheet_that_passes_the_table_limit_mid_page_gets_an_autofilter_over_all_its_
     assert!(users.contains(&format!("<autoFilter ref=\"A1:S{}\"", USERS + 1)));
     assert_eq!(data_rows(&sheet(&xlsx, "Users")).len(), USERS);
     // The findings (5, known before their sheet is written) pass the limit too.
-    assert!(sheet_xml(&xlsx, "Findings").contains("<autoFilter ref=\"A1:U6\""));
+    assert!(sheet_xml(&xlsx, "Findings").contains("<autoFilter ref=\"A1:V6\""));
 }
 
 #[test]

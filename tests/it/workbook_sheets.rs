@@ -124,6 +124,7 @@ fn summary_numbers_are_the_counts_of_the_results() {
         header(&range),
         [
             "Account",
+            "Account name",
             "Check ID",
             "Title",
             "Severity",
@@ -140,9 +141,9 @@ fn summary_numbers_are_the_counts_of_the_results() {
     );
     let mut seen = 0;
     for row in range.rows().skip(1) {
-        let key = (cell_text(&row[0]), cell_text(&row[1]));
+        let key = (cell_text(&row[0]), cell_text(&row[2]));
         let counts = want.get(&key).copied().unwrap_or_default();
-        let nums: Vec<f64> = row[4..11]
+        let nums: Vec<f64> = row[5..12]
             .iter()
             .map(|d| match d {
                 Data::Float(f) => *f,
@@ -367,7 +368,7 @@ fn findings_have_the_disposition_drop_down() {
         "<formula1>\"Open,Remediated,Risk accepted,Compensating control,False positive,Not applicable\"</formula1>"
     ));
     let rows = data_rows(&sheet(xlsx, "Findings")).len();
-    assert!(dv.contains(&format!("sqref=\"G2:G{}\"", rows + 1)), "{dv}");
+    assert!(dv.contains(&format!("sqref=\"H2:H{}\"", rows + 1)), "{dv}");
     assert!(xml.contains("<dataValidation type=\"date\""), "due date");
 }
 
@@ -405,10 +406,10 @@ fn data_sheets_are_tables_with_frozen_headers_and_print_setup() {
         // Findings and Open items also freeze their identifying columns (see findings_sheet).
         let pane = match s {
             "Findings" => {
-                "<pane xSplit=\"5\" ySplit=\"1\" topLeftCell=\"F2\" activePane=\"bottomRight\" state=\"frozen\"/>"
+                "<pane xSplit=\"6\" ySplit=\"1\" topLeftCell=\"G2\" activePane=\"bottomRight\" state=\"frozen\"/>"
             }
             "Open items" => {
-                "<pane xSplit=\"3\" ySplit=\"1\" topLeftCell=\"D2\" activePane=\"bottomRight\" state=\"frozen\"/>"
+                "<pane xSplit=\"4\" ySplit=\"1\" topLeftCell=\"E2\" activePane=\"bottomRight\" state=\"frozen\"/>"
             }
             _ => {
                 "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"

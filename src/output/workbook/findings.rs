@@ -41,10 +41,11 @@ pub const DISPOSITIONS: [&str; 6] = [
 pub const SHA_PREFIX: usize = 16;
 
 /// Findings sheet columns.
-pub const HEADERS: [&str; 21] = [
+pub const HEADERS: [&str; 22] = [
     "Finding ID",
     "Severity",
     "Account",
+    "Account name",
     "Check ID",
     "Resource",
     "Status",
@@ -65,18 +66,19 @@ pub const HEADERS: [&str; 21] = [
     "Change",
 ];
 
-/// The identifying columns (ID, severity, account, check, resource), frozen on the left.
-pub const FROZEN_COLUMNS: u16 = 5;
+/// The identifying columns (ID, severity, account and its name, check, resource), frozen on
+/// the left.
+pub const FROZEN_COLUMNS: u16 = 6;
 
 const SEVERITY_COL: u16 = 1;
-const STATUS_COL: u16 = 5;
-const DISPOSITION_COL: u16 = 6;
-const OWNER_COL: u16 = 7;
-const REVIEWER_COL: u16 = 8;
-const DUE_DATE_COL: u16 = 9;
-const COMMENT_COL: u16 = 10;
+const STATUS_COL: u16 = 6;
+const DISPOSITION_COL: u16 = 7;
+const OWNER_COL: u16 = 8;
+const REVIEWER_COL: u16 = 9;
+const DUE_DATE_COL: u16 = 10;
+const COMMENT_COL: u16 = 11;
 /// Reason, Evidence, Remediation, Exception.
-const WRAPPED: [u16; 4] = [13, 14, 15, 19];
+const WRAPPED: [u16; 4] = [14, 15, 16, 20];
 
 /// Whether a status makes a result a finding (FAIL or PARTIAL).
 pub fn is_finding_status(status: &str) -> bool {
@@ -270,10 +272,10 @@ fn write_finding(
     titles: &[(&str, String)],
     w: &mut Widths,
 ) -> Result<(), OutputError> {
-    // The row of results::with_row (the Results sheet's columns without the account name),
-    // then the ID number and the position.
+    // The Results row, then the ID number and the position.
     let [
         account,
+        account_name,
         check_id,
         resource,
         credential,
@@ -293,7 +295,7 @@ fn write_finding(
         return Err(OutputError::SpilledShape {
             what: "finding",
             cells: spilled.len(),
-            expected: super::results::HEADERS.len() - 1 + 2,
+            expected: super::results::HEADERS.len() + 2,
         });
     };
     let check = crate::checks::find(text_of(check_id)).map(|c| c.meta);
@@ -302,6 +304,7 @@ fn write_finding(
         id.as_str(),
         text_of(severity),
         text_of(account),
+        text_of(account_name),
         text_of(check_id),
         text_of(resource),
         text_of(status),

@@ -106,12 +106,12 @@ impl WorkbookWriter {
             open_items,
             ..
         } = self;
-        results::with_row(&r, |cells| {
-            results.push(workbook, &results::named(cells, account_name))?;
+        results::with_row(&r, account_name, |row| {
+            results.push(workbook, row)?;
             if findings::is_finding_status(r.status) {
-                findings.push(&r, cells)?;
+                findings.push(&r, row)?;
             } else if open_items::is_open_item_status(r.status) {
-                open_items.push(cells)?;
+                open_items.push(row)?;
             }
             Ok(())
         })

@@ -18,8 +18,9 @@ use crate::output::error::OutputError;
 use rust_xlsxwriter::{Workbook, Worksheet};
 
 /// Open items sheet columns.
-pub const HEADERS: [&str; 17] = [
+pub const HEADERS: [&str; 18] = [
     "Account",
+    "Account name",
     "Check ID",
     "Resource",
     "Credential",
@@ -38,16 +39,16 @@ pub const HEADERS: [&str; 17] = [
     "Change",
 ];
 
-/// The identifying columns (account, check, resource), frozen on the left.
-pub const FROZEN_COLUMNS: u16 = 3;
+/// The identifying columns (account and its name, check, resource), frozen on the left.
+pub const FROZEN_COLUMNS: u16 = 4;
 
-const STATUS_COL: u16 = 4;
-const REQUEST_COL: u16 = 6;
-const OWNER_COL: u16 = 7;
-const COMMENT_COL: u16 = 8;
-const SEVERITY_COL: u16 = 10;
+const STATUS_COL: u16 = 5;
+const REQUEST_COL: u16 = 7;
+const OWNER_COL: u16 = 8;
+const COMMENT_COL: u16 = 9;
+const SEVERITY_COL: u16 = 11;
 /// Evidence to request, Reason, Evidence, Exception.
-const WRAPPED: [u16; 4] = [REQUEST_COL, 9, 12, 15];
+const WRAPPED: [u16; 4] = [REQUEST_COL, 10, 13, 16];
 
 /// Whether a status makes a result an open item (MANUAL or NOT_DETERMINABLE).
 pub fn is_open_item_status(status: &str) -> bool {
@@ -121,9 +122,10 @@ fn write_item(
     titles: &[(&str, String)],
     w: &mut Widths,
 ) -> Result<(), OutputError> {
-    // The row of results::with_row: the Results sheet's columns without the account name.
+    // The Results row.
     let [
         account,
+        account_name,
         check_id,
         resource,
         credential,
@@ -141,12 +143,13 @@ fn write_item(
         return Err(OutputError::SpilledShape {
             what: "open item",
             cells: results_row.len(),
-            expected: super::results::HEADERS.len() - 1,
+            expected: super::results::HEADERS.len(),
         });
     };
     let asked = request(text_of(check_id), text_of(status), text_of(reason));
     let cells = [
         text_of(account),
+        text_of(account_name),
         text_of(check_id),
         text_of(resource),
         text_of(credential),

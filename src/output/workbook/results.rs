@@ -10,8 +10,7 @@ use crate::output::error::OutputError;
 use crate::workflow::exceptions::ExceptionNote;
 use crate::workflow::{Annotated, AnnotatedRecord};
 
-/// Results sheet columns: the result's row (see [`with_row`]) with the account's name beside
-/// its ID.
+/// Results sheet columns.
 pub const HEADERS: [&str; 14] = [
     "Account",
     "Account name",
@@ -137,23 +136,18 @@ pub fn sheet(limits: &Limits) -> std::io::Result<StreamedSheet> {
     )
 }
 
-/// The Results sheet's row: `row` (a result's row, see [`with_row`]) with the account's name
-/// after the account ID.
-pub fn named<'a>(row: &[CellRef<'a>], account_name: &'a str) -> [CellRef<'a>; HEADERS.len()] {
-    std::array::from_fn(|i| match i {
-        0 => row[0],
-        1 => CellRef::Text(account_name),
-        _ => row.get(i - 1).copied().unwrap_or(CellRef::Empty),
-    })
-}
-
-/// Calls `write` with the row of `r`: the Results sheet's columns without the account name
-/// (the Findings sheet is built from it).
-pub fn with_row<T>(r: &ResultView<'_>, write: impl FnOnce(&[CellRef<'_>]) -> T) -> T {
+/// Calls `write` with the Results row of `r`, the account's name (empty when no organization
+/// list names it) beside its ID; the Findings and Open items sheets are built from it too.
+pub fn with_row<T>(
+    r: &ResultView<'_>,
+    account_name: &str,
+    write: impl FnOnce(&[CellRef<'_>]) -> T,
+) -> T {
     let (file, sha, location) = r.source;
     let (exception, change) = (r.exception_text(), r.change_text());
     write(&[
         CellRef::Text(r.account_id),
+        CellRef::Text(account_name),
         CellRef::Text(r.check_id),
         CellRef::Text(r.resource_arn),
         CellRef::Text(r.credential),

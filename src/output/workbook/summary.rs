@@ -16,8 +16,9 @@ use rust_xlsxwriter::{
 };
 
 /// Summary sheet columns.
-pub const HEADERS: [&str; 13] = [
+pub const HEADERS: [&str; 14] = [
     "Account",
+    "Account name",
     "Check ID",
     "Title",
     "Severity",
@@ -43,28 +44,32 @@ const STATUS_SERIES: [(&str, u32); 5] = [
     ("Manual", 0x1565C0),
     ("Not determinable", 0x757575),
 ];
-const FIRST_STATUS_COL: u16 = 5;
-const CONCLUSION_COL: u16 = 11;
-const REVIEWER_COL: u16 = 12;
+const CHECK_COL: u16 = 2;
+const TESTED_COL: u16 = 5;
+const FIRST_STATUS_COL: u16 = 6;
+const EXCEPTED_COL: u16 = 11;
+const CONCLUSION_COL: u16 = 12;
+const REVIEWER_COL: u16 = 13;
 
 fn put(
     ws: &mut Worksheet,
     row: u32,
-    account: &str,
+    (account, account_name): (&str, &str),
     (check, title): (&CheckMeta, &str),
     counts: &[u64; 5],
     excepted: u64,
     w: &mut super::cells::Widths,
 ) -> Result<(), XlsxError> {
     text(ws, row, 0, account, w)?;
-    text(ws, row, 1, check.id, w)?;
-    text(ws, row, 2, title, w)?;
-    text(ws, row, 3, check.severity.as_str(), w)?;
-    number(ws, row, 4, counts.iter().sum::<u64>(), w)?;
+    text(ws, row, 1, account_name, w)?;
+    text(ws, row, CHECK_COL, check.id, w)?;
+    text(ws, row, CHECK_COL + 1, title, w)?;
+    text(ws, row, CHECK_COL + 2, check.severity.as_str(), w)?;
+    number(ws, row, TESTED_COL, counts.iter().sum::<u64>(), w)?;
     for (i, c) in counts.iter().enumerate() {
         number(ws, row, FIRST_STATUS_COL + i as u16, *c, w)?;
     }
-    number(ws, row, 10, excepted, w)?;
+    number(ws, row, EXCEPTED_COL, excepted, w)?;
     text(ws, row, CONCLUSION_COL, &draft(counts), w)?;
     w.see_len(usize::from(REVIEWER_COL), 40);
     Ok(())
@@ -77,7 +82,7 @@ fn chart(checks: u32) -> Chart {
         chart
             .add_series()
             .set_name(*name)
-            .set_categories(("Summary", 1, 1, checks, 1))
+            .set_categories(("Summary", 1, CHECK_COL, checks, CHECK_COL))
             .set_values(("Summary", 1, col, checks, col))
             .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(*color)));
     }
@@ -112,13 +117,13 @@ pub fn sheets(
             headers: &HEADERS,
             wrap: &[],
             typed: &[
-                (4, Kind::Count),
-                (5, Kind::Count),
-                (6, Kind::Count),
-                (7, Kind::Count),
-                (8, Kind::Count),
-                (9, Kind::Count),
-                (10, Kind::Count),
+                (TESTED_COL, Kind::Count),
+                (FIRST_STATUS_COL, Kind::Count),
+                (FIRST_STATUS_COL + 1, Kind::Count),
+                (FIRST_STATUS_COL + 2, Kind::Count),
+                (FIRST_STATUS_COL + 3, Kind::Count),
+                (FIRST_STATUS_COL + 4, Kind::Count),
+                (EXCEPTED_COL, Kind::Count),
             ],
         },
         total,
@@ -131,12 +136,16 @@ pub fn sheets(
             if block == 0 {
                 let counts = totals.get(check.0.id).copied().unwrap_or_default();
                 let ex = excepted.get(check.0.id).copied().unwrap_or(0);
-                Ok(put(ws, row, ALL_ACCOUNTS, check, &counts, ex, w)?)
+                Ok(put(ws, row, (ALL_ACCOUNTS, ""), check, &counts, ex, w)?)
             } else {
                 let account = &record.accounts[block - 1];
                 let counts = account.counts.get(check.0.id).copied().unwrap_or_default();
                 let ex = account.excepted.get(check.0.id).copied().unwrap_or(0);
-                Ok(put(ws, row, &account.account_id, check, &counts, ex, w)?)
+                let id = (
+                    account.account_id.as_str(),
+                    account.name.as_deref().unwrap_or(""),
+                );
+                Ok(put(ws, row, id, check, &counts, ex, w)?)
             }
         },
     )?;
