@@ -1,8 +1,8 @@
 //! `iam-evidence verify WORKBOOK PATH...`: re-performs a workpaper. Re-runs the audit on the
 //! given inputs with the options recorded in the workbook (a merge of separate runs: once per
 //! part, with that part's options), and compares the inputs (file and SHA-256) and every
-//! result row. Exit 0 when they match, 3 when they differ, 1 when an input
-//! cannot be read, 2 for bad usage.
+//! result row. Exit 0 when they match, 3 when they differ, 1 when an input cannot be read, 2
+//! for bad usage.
 
 use crate::checks::ResultKey;
 use crate::cli::VerifyArgs;
