@@ -10,7 +10,8 @@ use crate::output::atomic::{AtomicFile, output_error};
 use crate::output::error::OutputError;
 use crate::output::evidence_rows::EvidenceSheet;
 use crate::output::meta::{
-    AccountRecord, Engagement, InputRecord, RunOptions, RunRecord, input_digest, status_index,
+    AccountRecord, Engagement, InputRecord, PartRecord, RunOptions, RunRecord, input_digest,
+    status_index,
 };
 use crate::output::population::OrgListRecord;
 use crate::output::workbook::{CellRef, WorkbookWriter};
@@ -65,7 +66,7 @@ fn input_error(file: &Path, message: impl Into<String>) -> RunError {
 }
 
 /// Writes the outputs; returns the number of accounts and results merged.
-fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
+pub(crate) fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
     let workbook = AtomicFile::create(&args.output)?;
     let mut results_out = match &args.results {
         Some(p) => Some(AtomicFile::create(p)?),
@@ -82,6 +83,7 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
     let asked = options.frameworks.iter().chain(&args.frameworks);
     options.frameworks = super::audit::distinct(&asked.copied().collect::<Vec<_>>());
     options.engagement = merged_engagement(options.engagement, &args.engagement);
+    warn_if_options_overflow(&options, args.quiet);
     if org.is_none() && !args.quiet {
         eprintln!(
             "warning: none of the runs read an organization account list: org-coverage is not tested \
@@ -116,6 +118,28 @@ fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
     Ok((record.accounts.len(), total))
 }
 
+/// Warns when the run options with every part's accounts are longer than the cover cell
+/// that records them holds: that cell is cut, and `verify` cannot read the workbook's parts
+/// (the merged results' sidecar keeps them whole).
+fn warn_if_options_overflow(options: &RunOptions, quiet: bool) {
+    if let Some(length) = options_overflow(options)
+        && !quiet
+    {
+        eprintln!(
+            "warning: the run options with each part's accounts are {length} characters, more \
+             than the cover cell holds ({}): the cell is cut and verify cannot re-perform the \
+             merged workbook part by part",
+            crate::output::workbook::MAX_CELL_CHARS
+        );
+    }
+}
+
+/// The length of the run options' JSON when it is longer than a cell holds.
+fn options_overflow(options: &RunOptions) -> Option<usize> {
+    let length = serde_json::to_string(options).map_or(0, |j| j.chars().count());
+    (length > crate::output::workbook::MAX_CELL_CHARS).then_some(length)
+}
+
 /// The engagement of the merged workbook: each of `--client`, `--period`, `--prepared-by`
 /// given to `report`, else the first run's.
 fn merged_engagement(first: Engagement, given: &EngagementArgs) -> Engagement {
@@ -135,8 +159,10 @@ fn read_sidecars(paths: &[PathBuf]) -> Result<Runs, RunError> {
     let mut inputs = Vec::new();
     let mut org: Option<(Option<OrgListRecord>, &PathBuf)> = None;
     let mut audited = Vec::new();
+    let mut parts = Vec::new();
     for path in paths {
         let meta = read_sidecar(path)?;
+        parts.extend(parts_of(&meta));
         match &org {
             None => org = Some((meta.org.clone(), path)),
             Some((first, first_path)) if !same_list(first.as_ref(), meta.org.as_ref()) => {
@@ -198,12 +224,24 @@ fn read_sidecars(paths: &[PathBuf]) -> Result<Runs, RunError> {
         return Err(RunError::NoExports { skipped: 0 });
     };
     Ok(Runs {
-        options,
+        options: RunOptions { parts, ..options },
         accounts,
         inputs,
         org: org.and_then(|(o, _)| o),
         audited,
     })
+}
+
+/// The parts a run contributes to the merge: itself with its options and accounts, or, for a
+/// run that was itself a merge, its parts.
+fn parts_of(meta: &Meta) -> Vec<PartRecord> {
+    if !meta.options.parts.is_empty() {
+        return meta.options.parts.clone();
+    }
+    vec![PartRecord {
+        options: meta.options.clone(),
+        accounts: meta.accounts.iter().map(|a| a.account_id.clone()).collect(),
+    }]
 }
 
 /// Whether two runs used the same organization account list (or both none).
@@ -347,7 +385,7 @@ fn count_result(accounts: &mut BTreeMap<String, AccountRecord>, r: &AnnotatedRec
 
 /// The results of a results file, each with its line as written; blank lines are skipped and
 /// a line that is not a result is an error naming it.
-fn results_lines(
+pub(crate) fn results_lines(
     path: &Path,
 ) -> Result<impl Iterator<Item = Result<(AnnotatedRecord, String), RunError>> + '_, RunError> {
     let f =
@@ -519,6 +557,36 @@ mod tests {
             seen,
             [(1, 'a'), (1, 'c'), (2, 'c'), (3, 'a'), (5, 'a'), (6, 'c')]
         );
+    }
+
+    fn options(parts: Vec<PartRecord>) -> RunOptions {
+        RunOptions {
+            as_of: None,
+            thresholds: crate::checks::Thresholds::default(),
+            keep_going: false,
+            org_accounts: None,
+            exceptions: None,
+            baseline: None,
+            frameworks: Vec::new(),
+            engagement: Engagement::default(),
+            parts,
+        }
+    }
+
+    #[test]
+    fn run_options_longer_than_a_cell_are_an_overflow_and_two_thousand_accounts_fit() {
+        let part = |n: u64| PartRecord {
+            options: options(Vec::new()),
+            accounts: (0..n)
+                .map(|i| format!("{:012}", 100_000_000_000 + i))
+                .collect(),
+        };
+        assert_eq!(
+            options_overflow(&options(vec![part(1000), part(1000)])),
+            None
+        );
+        let length = options_overflow(&options(vec![part(1500), part(1500)])).unwrap();
+        assert!(length > crate::output::workbook::MAX_CELL_CHARS);
     }
 
     #[test]

@@ -1,26 +1,36 @@
 //! `iam-evidence verify WORKBOOK PATH...`: re-performs a workpaper. Re-runs the audit on the
-//! given inputs with the options recorded in the workbook, and compares the inputs (file and
-//! SHA-256) and every result row. Exit 0 when they match, 3 when they differ, 1 when an input
-//! cannot be read, 2 for bad usage.
+//! given inputs with the options recorded in the workbook (a merge of separate runs: once per
+//! part, with that part's options), and compares the inputs (file and SHA-256) and every
+//! result row. Exit 0 when they match, 3 when they differ, 1 when an input cannot be read, 2
+//! for bad usage.
 
 use crate::checks::ResultKey;
 use crate::cli::VerifyArgs;
 use crate::commands::CommandError;
+use crate::output::atomic::output_error;
 use crate::output::meta::RunOptions;
+use crate::output::meta::meta_path;
 use crate::output::read_back::{Workbook, for_each_page};
 use crate::output::workbook::RESULTS_HEADERS;
 use crate::primitives::error::{InputError, RunError};
 use crate::stages::pipeline::{AuditOptions, run as run_pipeline};
 use calamine::Reader;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Runs the verification: Ok when the workbook matches its inputs, else the differences.
 pub fn run(args: &VerifyArgs) -> Result<(), CommandError> {
     let recorded = Recorded::read(&args.workbook)?;
-    let files = OptionFiles::resolve(&recorded, args)?;
-    let mut fresh = re_perform(&recorded, args, &files)?;
-    files.as_recorded(&recorded.options, &mut fresh.inputs);
+    let dir = tempfile::tempdir().map_err(|e| RunError::Output {
+        path: std::env::temp_dir(),
+        message: e.to_string(),
+    })?;
+    let fresh = if recorded.options.parts.is_empty() {
+        re_perform(&recorded, args, dir.path())?
+    } else {
+        re_perform_parts(&recorded, args, dir.path())?
+    };
     // What the workpaper says first; the inputs and hashes that explain it after.
     let (mut differences, hash_only) = result_differences(&recorded, &fresh);
     let inputs = input_differences(&recorded.inputs, &fresh.inputs);
@@ -46,19 +56,107 @@ pub fn run(args: &VerifyArgs) -> Result<(), CommandError> {
     Ok(())
 }
 
-/// Runs the audit again on `args.paths` with the recorded options, into a temporary workbook,
+/// Runs the audit again on `args.paths` with the recorded options, into a workbook in `dir`,
 /// and reads that back.
 fn re_perform(
     recorded: &Recorded,
     args: &VerifyArgs,
-    files: &OptionFiles,
-) -> Result<Recorded, RunError> {
-    let dir = tempfile::tempdir().map_err(|e| RunError::Output {
-        path: std::env::temp_dir(),
-        message: e.to_string(),
+    dir: &Path,
+) -> Result<Recorded, CommandError> {
+    let files = OptionFiles::resolve(&recorded.file, &recorded.options, args)?;
+    let again = dir.join("re-performed.xlsx");
+    audit_again(recorded, &recorded.options, args, &files, &again, None)?;
+    let mut fresh = Recorded::read(&again)?;
+    files.as_recorded(&recorded.options, &mut fresh.inputs);
+    Ok(fresh)
+}
+
+/// Re-performs a merge of separate runs (`report --from-results`): runs the audit on
+/// `args.paths` once per part with that part's options, keeps from each run the results of the
+/// accounts that part audited, and merges these shares as `report` merged the parts (which
+/// adds the org-coverage rows of listed accounts no part audited), into a workbook in `dir`.
+fn re_perform_parts(
+    recorded: &Recorded,
+    args: &VerifyArgs,
+    dir: &Path,
+) -> Result<Recorded, CommandError> {
+    let mut shares = Vec::new();
+    let mut files = Vec::new();
+    for (i, part) in recorded.options.parts.iter().enumerate() {
+        let part_files = OptionFiles::resolve(&recorded.file, &part.options, args)?;
+        let results = dir.join(format!("part-{}.jsonl", i + 1));
+        let workbook = dir.join(format!("part-{}.xlsx", i + 1));
+        audit_again(
+            recorded,
+            &part.options,
+            args,
+            &part_files,
+            &workbook,
+            Some(results.clone()),
+        )?;
+        let share = dir.join(format!("share-{}.jsonl", i + 1));
+        keep_accounts(&results, &part.accounts, &share)?;
+        shares.push(share);
+        files.push(part_files);
+    }
+    let merged = dir.join("re-performed.xlsx");
+    super::report::report(&crate::cli::ReportArgs {
+        from_results: shares,
+        output: merged.clone(),
+        results: None,
+        quiet: true,
+        frameworks: Vec::new(),
+        engagement: Default::default(),
     })?;
-    let again = dir.path().join("re-performed.xlsx");
-    let options = &recorded.options;
+    let mut fresh = Recorded::read(&merged)?;
+    for (part, part_files) in recorded.options.parts.iter().zip(&files) {
+        part_files.as_recorded(&part.options, &mut fresh.inputs);
+    }
+    Ok(fresh)
+}
+
+/// Writes beside `share` the part of a re-run's `results` (and of its sidecar) that belongs to
+/// `accounts`: their result lines, and the sidecar listing only them.
+fn keep_accounts(results: &Path, accounts: &[String], share: &Path) -> Result<(), RunError> {
+    let keep: BTreeSet<&str> = accounts.iter().map(String::as_str).collect();
+    let write_error = |e: &dyn std::fmt::Display| output_error(share, e);
+    let file = std::fs::File::create(share).map_err(|e| write_error(&e))?;
+    let mut out = std::io::BufWriter::new(file);
+    for line in super::report::results_lines(results)? {
+        let (r, line) = line?;
+        if keep.contains(r.result.account_id.as_str()) {
+            writeln!(out, "{line}").map_err(|e| write_error(&e))?;
+        }
+    }
+    out.flush().map_err(|e| write_error(&e))?;
+    let meta = meta_path(results);
+    let text = std::fs::read_to_string(&meta).map_err(|e| output_error(&meta, &e))?;
+    let mut sidecar: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| output_error(&meta, &e))?;
+    if let Some(list) = sidecar
+        .get_mut("accounts")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        list.retain(|a| {
+            a.get("account_id")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|id| keep.contains(id))
+        });
+    }
+    let json = serde_json::to_vec(&sidecar).map_err(|e| write_error(&e))?;
+    std::fs::write(meta_path(share), json).map_err(|e| write_error(&e))
+}
+
+/// Runs the audit on `args.paths` with `options` (the files they name as `files` resolved),
+/// writing the workbook `output` and, if asked, the results file `results`.
+fn audit_again(
+    recorded: &Recorded,
+    options: &RunOptions,
+    args: &VerifyArgs,
+    files: &OptionFiles,
+    output: &Path,
+    results: Option<PathBuf>,
+) -> Result<(), RunError> {
     let as_of = match &options.as_of {
         Some(d) => {
             Some(crate::primitives::asof::parse_date_option(d).map_err(|m| recorded.error(m))?)
@@ -67,8 +165,8 @@ fn re_perform(
     };
     run_pipeline(&AuditOptions {
         paths: args.paths.clone(),
-        output: again.clone(),
-        results: None,
+        output: output.to_path_buf(),
+        results,
         as_of,
         org_accounts: files.org_accounts.clone(),
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -81,7 +179,7 @@ fn re_perform(
         frameworks: options.frameworks.clone(),
         engagement: options.engagement.clone(),
     })?;
-    Recorded::read(&again)
+    Ok(())
 }
 
 /// The files the recorded options name (`--org-accounts`, `--exceptions`, `--baseline`), as
@@ -93,9 +191,8 @@ struct OptionFiles {
 }
 
 impl OptionFiles {
-    fn resolve(recorded: &Recorded, args: &VerifyArgs) -> Result<Self, CommandError> {
-        let o = &recorded.options;
-        let pick = |flag, given, was| option_file(&recorded.file, flag, given, was);
+    fn resolve(workbook: &str, o: &RunOptions, args: &VerifyArgs) -> Result<Self, CommandError> {
+        let pick = |flag, given, was| option_file(workbook, flag, given, was);
         Ok(OptionFiles {
             org_accounts: pick("--org-accounts", &args.org_accounts, &o.org_accounts)?,
             exceptions: pick("--exceptions", &args.exceptions, &o.exceptions)?,

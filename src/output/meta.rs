@@ -97,6 +97,20 @@ pub struct RunOptions {
     /// `--client`, `--period`, `--prepared-by`, where given.
     #[serde(flatten)]
     pub engagement: Engagement,
+    /// A merge of separate runs (`report --from-results`): each run's own options and the
+    /// accounts it audited, in run order, so that `verify` re-performs each part as it was
+    /// run (none for one run).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PartRecord>,
+}
+
+/// One run of a merge: its options and the accounts it audited.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct PartRecord {
+    /// The run's options as it recorded them.
+    pub options: RunOptions,
+    /// The account IDs it audited.
+    pub accounts: Vec<String>,
 }
 
 /// The engagement a workpaper belongs to: free text shown on the cover and the page header,
@@ -312,6 +326,7 @@ mod tests {
                 baseline: None,
                 frameworks: Vec::new(),
                 engagement: Default::default(),
+                parts: Vec::new(),
             },
             input_digest: String::new(),
             accounts: reports

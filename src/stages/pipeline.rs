@@ -638,6 +638,7 @@ fn run_record(
             baseline: opts.baseline.as_ref().map(|p| p.display().to_string()),
             frameworks: opts.frameworks.clone(),
             engagement: opts.engagement.clone(),
+            parts: Vec::new(),
         },
         input_digest: input_digest(&inputs),
         accounts: records,

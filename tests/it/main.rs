@@ -44,6 +44,7 @@ mod report;
 mod run_summary;
 mod vendored_xlsxwriter;
 mod verify;
+mod verify_merged;
 mod workbook_libreoffice;
 mod workbook_limits;
 mod workbook_reproducible;

@@ -47,6 +47,7 @@ fn build(dir: &std::path::Path, limits: Limits) -> std::path::PathBuf {
             baseline: None,
             frameworks: Vec::new(),
             engagement: Default::default(),
+            parts: Vec::new(),
         },
         input_digest: "0".repeat(64),
         accounts: vec![AccountRecord {

@@ -329,6 +329,7 @@ mod tests {
                 baseline: Some("q1.jsonl".into()),
                 frameworks: Vec::new(),
                 engagement: Default::default(),
+                parts: Vec::new(),
             },
             input_digest: String::new(),
             accounts: Vec::new(),
