@@ -335,3 +335,29 @@ fn the_reversal_catches_a_change() {
         assert!(reverse(&text.replacen(from, to, 1), hunks).is_err());
     }
 }
+
+/// The second change drops a row's options once the row is written: each row still carries
+/// the height it was given, once, whether its cells come before or after the height.
+#[test]
+fn rows_written_in_constant_memory_keep_their_heights_once_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("heights.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let mut ws = workbook.new_worksheet_with_constant_memory().unwrap();
+    for row in 0..4u32 {
+        ws.write_string(row, 0, format!("row {row}")).unwrap();
+        ws.set_row_height(row, 30 + 15 * row as u16).unwrap();
+    }
+    // A height on a row with no cells, after the last written row.
+    ws.set_row_height(6, 90).unwrap();
+    workbook.push_worksheet(ws);
+    workbook.save(&path).unwrap();
+    let xml = crate::workbook_support::part(&path, "xl/worksheets/sheet1.xml");
+    for (row, height) in [(1, 30), (2, 45), (3, 60), (4, 75), (7, 90)] {
+        let tag = format!("<row r=\"{row}\"");
+        assert_eq!(xml.matches(&tag).count(), 1, "row {row} once: {xml}");
+        let at = xml.find(&tag).unwrap();
+        let element = &xml[at..at + xml[at..].find('>').unwrap()];
+        assert!(element.contains(&format!("ht=\"{height}\"")), "{element}");
+    }
+}

@@ -19289,6 +19289,9 @@ impl Worksheet {
 
             mem::swap(&mut temp_changed_rows, &mut self.changed_rows);
 
+            // The row is written: its options are not needed again.
+            self.changed_rows.remove(&current_row);
+
             // Replace the "current" row with one from the write ahead buffer.
             // Or else it defaults to the new clean buffer created above.
             if let Some(columns) = self.write_ahead.remove(&next_row) {
@@ -19431,8 +19434,10 @@ impl Worksheet {
         }
         xml_end_tag(self.file_writer(), "row");
 
-        // Swap back in changed rows data.
+        // Swap back in changed rows data. The row is written: its options are
+        // not needed again.
         mem::swap(&mut temp_changed_rows, &mut self.changed_rows);
+        self.changed_rows.remove(&current_row);
 
         // Replace the "current" row with one from the write ahead buffer. Or
         // else it defaults to the new clean buffer created above.
