@@ -144,6 +144,18 @@ impl Framework {
         }
     }
 
+    /// The frameworks in the order first given, each once (`--framework` repeated, or the
+    /// frameworks of several runs merged).
+    pub fn each_once(frameworks: impl IntoIterator<Item = Framework>) -> Vec<Framework> {
+        let mut out = Vec::new();
+        for f in frameworks {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        out
+    }
+
     /// The known names, for a usage error.
     pub fn names() -> String {
         Framework::ALL.map(Framework::name).join(", ")

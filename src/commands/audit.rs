@@ -33,22 +33,11 @@ pub fn run(args: &AuditArgs) -> Result<(), CommandError> {
         progress: crate::stages::progress::Mode::detect(args.quiet),
         exceptions: args.exceptions.clone(),
         baseline: args.baseline.clone(),
-        frameworks: distinct(&args.frameworks),
+        frameworks: Framework::each_once(args.frameworks.iter().copied()),
         engagement: args.engagement.to_engagement(),
     };
     run_pipeline(&opts)?;
     Ok(())
-}
-
-/// The frameworks in the order first given, each once.
-pub fn distinct(frameworks: &[Framework]) -> Vec<Framework> {
-    let mut out = Vec::new();
-    for f in frameworks {
-        if !out.contains(f) {
-            out.push(*f);
-        }
-    }
-    out
 }
 
 /// The command line as typed (program name normalized), for the cover's re-perform line.

@@ -4,6 +4,7 @@
 //! and must have used the same thresholds.
 
 use crate::checks::Status;
+use crate::checks::frameworks::Framework;
 use crate::cli::{EngagementArgs, ReportArgs};
 use crate::commands::CommandError;
 use crate::output::atomic::{AtomicFile, output_error};
@@ -81,7 +82,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
     } = read_sidecars(&args.from_results)?;
     options.as_of = None;
     let asked = options.frameworks.iter().chain(&args.frameworks);
-    options.frameworks = super::audit::distinct(&asked.copied().collect::<Vec<_>>());
+    options.frameworks = Framework::each_once(asked.copied());
     options.engagement = merged_engagement(options.engagement, &args.engagement);
     warn_if_options_overflow(&options, args.quiet);
     if org.is_none() && !args.quiet {
@@ -193,7 +194,7 @@ fn read_sidecars(paths: &[PathBuf]) -> Result<Runs, RunError> {
             }
             Some((first, _)) => {
                 let more = first.frameworks.iter().chain(&meta.options.frameworks);
-                let union = super::audit::distinct(&more.copied().collect::<Vec<_>>());
+                let union = Framework::each_once(more.copied());
                 options = options.map(|(o, p)| {
                     (
                         RunOptions {

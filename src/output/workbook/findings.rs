@@ -17,6 +17,7 @@ use super::highlight::colour_column;
 use super::paged::{Layout, pages};
 use super::palette::{SEVERITY, STATUS};
 use super::results::ResultView;
+use super::results::RowCells;
 use super::spill::{CellRef, RowSpill, SpilledRows};
 use crate::output::error::OutputError;
 use rust_xlsxwriter::{
@@ -273,7 +274,15 @@ fn write_finding(
     w: &mut Widths,
 ) -> Result<(), OutputError> {
     // The Results row, then the ID number and the position.
-    let [
+    let (cells, rest) = RowCells::split(spilled, "finding", 2)?;
+    let [CellRef::Count(number), CellRef::Count(position)] = rest else {
+        return Err(OutputError::SpilledShape {
+            what: "finding",
+            cells: spilled.len(),
+            expected: super::results::HEADERS.len() + 2,
+        });
+    };
+    let RowCells {
         account,
         account_name,
         check_id,
@@ -288,16 +297,7 @@ fn write_finding(
         location,
         exception,
         change,
-        CellRef::Count(number),
-        CellRef::Count(position),
-    ] = spilled
-    else {
-        return Err(OutputError::SpilledShape {
-            what: "finding",
-            cells: spilled.len(),
-            expected: super::results::HEADERS.len() + 2,
-        });
-    };
+    } = cells;
     let check = crate::checks::find(text_of(check_id)).map(|c| c.meta);
     let id = ids.text(*number, Some(*position));
     let identity = [

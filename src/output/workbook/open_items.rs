@@ -13,6 +13,7 @@ use super::findings::{check_titles, text_of, title_of};
 use super::highlight::colour_column;
 use super::paged::{Layout, pages};
 use super::palette::{SEVERITY, STATUS};
+use super::results::RowCells;
 use super::spill::{CellRef, RowSpill};
 use crate::output::error::OutputError;
 use rust_xlsxwriter::{Workbook, Worksheet};
@@ -122,8 +123,7 @@ fn write_item(
     titles: &[(&str, String)],
     w: &mut Widths,
 ) -> Result<(), OutputError> {
-    // The Results row.
-    let [
+    let RowCells {
         account,
         account_name,
         check_id,
@@ -134,18 +134,11 @@ fn write_item(
         reason,
         evidence,
         file,
-        _sha,
         location,
         exception,
         change,
-    ] = results_row
-    else {
-        return Err(OutputError::SpilledShape {
-            what: "open item",
-            cells: results_row.len(),
-            expected: super::results::HEADERS.len(),
-        });
-    };
+        ..
+    } = RowCells::split(results_row, "open item", 0)?.0;
     let asked = request(text_of(check_id), text_of(status), text_of(reason));
     let cells = [
         text_of(account),

@@ -162,3 +162,94 @@ pub fn with_row<T>(
         CellRef::Text(&change),
     ])
 }
+
+/// A Results row read back from a spill file, cell by cell (the Findings and Open items sheets
+/// reorder it).
+pub struct RowCells<'a> {
+    /// The account cell.
+    pub account: &'a CellRef<'a>,
+    /// The account name cell.
+    pub account_name: &'a CellRef<'a>,
+    /// The check id cell.
+    pub check_id: &'a CellRef<'a>,
+    /// The resource cell.
+    pub resource: &'a CellRef<'a>,
+    /// The credential cell.
+    pub credential: &'a CellRef<'a>,
+    /// The status cell.
+    pub status: &'a CellRef<'a>,
+    /// The severity cell.
+    pub severity: &'a CellRef<'a>,
+    /// The reason cell.
+    pub reason: &'a CellRef<'a>,
+    /// The evidence cell.
+    pub evidence: &'a CellRef<'a>,
+    /// The file cell.
+    pub file: &'a CellRef<'a>,
+    /// The sha cell.
+    pub sha: &'a CellRef<'a>,
+    /// The location cell.
+    pub location: &'a CellRef<'a>,
+    /// The exception cell.
+    pub exception: &'a CellRef<'a>,
+    /// The change cell.
+    pub change: &'a CellRef<'a>,
+}
+
+impl<'a> RowCells<'a> {
+    /// The Results row at the start of `cells` (a spilled row) and the cells after it; an
+    /// error naming `what` when the row is shorter.
+    pub fn split(
+        cells: &'a [CellRef<'a>],
+        what: &'static str,
+        extra: usize,
+    ) -> Result<(RowCells<'a>, &'a [CellRef<'a>]), OutputError> {
+        let shape = || OutputError::SpilledShape {
+            what,
+            cells: cells.len(),
+            expected: HEADERS.len() + extra,
+        };
+        if cells.len() != HEADERS.len() + extra {
+            return Err(shape());
+        }
+        let (row, rest) = cells.split_at(HEADERS.len());
+        let [
+            account,
+            account_name,
+            check_id,
+            resource,
+            credential,
+            status,
+            severity,
+            reason,
+            evidence,
+            file,
+            sha,
+            location,
+            exception,
+            change,
+        ] = row
+        else {
+            return Err(shape());
+        };
+        Ok((
+            RowCells {
+                account,
+                account_name,
+                check_id,
+                resource,
+                credential,
+                status,
+                severity,
+                reason,
+                evidence,
+                file,
+                sha,
+                location,
+                exception,
+                change,
+            },
+            rest,
+        ))
+    }
+}
