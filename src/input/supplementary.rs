@@ -1,6 +1,7 @@
 //! Optional evidence exports: password policy (or its NoSuchEntity answer), virtual MFA
 //! devices, account summary, and `organizations list-accounts`.
 
+use super::org_list::{RawAccounts, RawList, Scalar};
 use super::{AccountCollector, AccountKey};
 use crate::model::supplementary::{
     AccountSummary, OrgAccount, OrgAccounts, PasswordPolicyEvidence, VirtualMfaDevice,
@@ -163,39 +164,46 @@ pub fn account_summary(text: &str, file: &FileRef) -> Result<AccountSummary, Inp
 }
 
 /// `aws organizations list-accounts` (`State`, AWS's newer field, over `Status`), merged into
-/// `into` (entries that disagree with what `into` holds are an error naming both files).
+/// `into` (entries that disagree with what `into` holds are an error naming both files). The
+/// file is read field by field ([`super::org_list`]), never as a whole JSON tree.
 pub fn org_accounts(
     text: &str,
     file: &FileRef,
     into: &mut OrgAccounts,
 ) -> Result<usize, InputError> {
-    let v = json(text, file)?;
-    let Some(list) = v.get("Accounts").and_then(Value::as_array) else {
+    let raw: RawList = serde_json::from_str(text).map_err(|e| {
+        InputError::at(
+            &file.file,
+            format!("line {}, column {}", e.line(), e.column()),
+            format!("invalid JSON: {e}"),
+        )
+    })?;
+    let RawAccounts::List(list) = raw.accounts else {
         return Err(InputError::at(
             &file.file,
             "/Accounts",
             "expected an array of accounts",
         ));
     };
+    let rows = list.len();
     let mut this = OrgAccounts::default();
-    for (i, a) in list.iter().enumerate() {
-        let Some(id) = a.get("Id").and_then(|x| {
-            x.as_str()
-                .map(str::to_string)
-                .or_else(|| x.as_u64().map(|n| format!("{n:012}")))
-        }) else {
-            return Err(InputError::at(
-                &file.file,
-                format!("/Accounts/{i}/Id"),
-                "expected the account Id",
-            ));
+    for (i, a) in list.into_iter().enumerate() {
+        let id = match a.id {
+            Scalar::Text(s) => s,
+            Scalar::Unsigned(n) => format!("{n:012}"),
+            _ => {
+                return Err(InputError::at(
+                    &file.file,
+                    format!("/Accounts/{i}/Id"),
+                    "expected the account Id",
+                ));
+            }
         };
-        let field = |key: &str| a.get(key).and_then(Value::as_str).map(str::to_string);
         let entry = OrgAccount {
             id: id.clone(),
-            state: field("State").or_else(|| field("Status")),
-            name: field("Name"),
-            arn: field("Arn"),
+            state: a.state.into_text().or_else(|| a.status.into_text()),
+            name: a.name.into_text(),
+            arn: a.arn.into_text(),
             source: file.at(format!("/Accounts/{i}")),
         };
         if let Some(first) = this.accounts.get(&id)
@@ -214,12 +222,11 @@ pub fn org_accounts(
         }
         this.accounts.entry(id).or_insert(entry);
     }
-    let next = v.get("NextToken").is_some_and(|t| !t.is_null());
-    this.has_last_page = !next;
+    this.has_last_page = matches!(raw.next_token, Scalar::Absent | Scalar::Null);
     this.sources.push(file.at("/Accounts"));
     into.merge(this)
         .map_err(|message| InputError::file(&file.file, message))?;
-    Ok(list.len())
+    Ok(rows)
 }
 
 #[cfg(test)]
