@@ -265,7 +265,7 @@ fn describe_list(list: Option<&OrgListRecord>) -> String {
                 .map(|f| format!("{} (SHA-256 {})", f.file, f.sha256))
                 .collect::<Vec<_>>()
                 .join(", "),
-            l.list.accounts.len()
+            l.list.len()
         ),
     }
 }

@@ -5,7 +5,7 @@
 //! used (carried in the run's record: files with their SHA-256, every listed account).
 
 use crate::checks::{CheckResult, Status};
-use crate::model::supplementary::OrgAccount;
+use crate::model::supplementary::{OrgAccount, shared_state};
 use crate::model::{Account, OrgAccounts};
 use crate::primitives::source::FileRef;
 use serde::{Deserialize, Serialize};
@@ -157,14 +157,14 @@ struct EntryOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     arn: Option<&'a str>,
     file: usize,
-    location: &'a str,
+    location: String,
 }
 
 /// The organization account list a run used (the merged files; superseded ones not included):
 /// the run's own list, shared rather than copied, written to the run's record as its files
 /// (with their SHA-256), whether it is incomplete, and every listed account.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(from = "StoredList")]
+#[serde(try_from = "StoredList")]
 pub struct OrgListRecord {
     /// `--org-accounts` gave it (else it was found in the inputs).
     pub given: bool,
@@ -201,9 +201,8 @@ impl OrgListRecord {
         };
         fn entries(l: &OrgListRecord) -> Vec<(&str, Option<&str>)> {
             l.list
-                .accounts
-                .values()
-                .map(|e| (e.id.as_str(), e.state.as_deref()))
+                .entries()
+                .map(|e| (&*e.id, e.state.as_deref()))
                 .collect()
         }
         digests(self) == digests(other) && entries(self) == entries(other)
@@ -235,7 +234,8 @@ struct Accounts<'a> {
 
 impl Serialize for Accounts<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.list.accounts.values().map(|e| {
+        s.collect_seq(self.list.entries().map(|e| {
+            let file = self.list.file_of(e);
             EntryOut {
                 id: &e.id,
                 state: e.state.as_deref(),
@@ -244,53 +244,58 @@ impl Serialize for Accounts<'_> {
                 file: self
                     .files
                     .iter()
-                    .position(|f| *f.file == *e.source.file && *f.sha256 == *e.source.sha256)
+                    .position(|f| *f.file == *file.file && *f.sha256 == *file.sha256)
                     .unwrap_or(0),
-                location: &e.source.location,
+                location: e.location(),
             }
         }))
     }
 }
 
-impl From<StoredList> for OrgListRecord {
-    fn from(stored: StoredList) -> OrgListRecord {
-        let refs: Vec<FileRef> = stored
+impl TryFrom<StoredList> for OrgListRecord {
+    type Error = String;
+
+    fn try_from(stored: StoredList) -> Result<OrgListRecord, String> {
+        let sources = stored
             .files
             .iter()
-            .map(|f| FileRef {
-                file: f.file.as_str().into(),
-                sha256: f.sha256.as_str().into(),
+            .map(|f| {
+                FileRef {
+                    file: f.file.as_str().into(),
+                    sha256: f.sha256.as_str().into(),
+                }
+                .at("/Accounts")
             })
             .collect();
-        let unknown = FileRef {
-            file: "".into(),
-            sha256: "".into(),
-        };
+        let mut states = Vec::new();
         let accounts = stored
             .accounts
             .into_iter()
             .map(|e| {
-                let file = refs.get(e.file).unwrap_or(&unknown);
-                let entry = OrgAccount {
-                    id: e.id.clone(),
-                    state: e.state,
-                    name: e.name,
-                    arn: e.arn,
-                    source: file.at(e.location),
-                };
-                (e.id, entry)
+                let entry = e
+                    .location
+                    .strip_prefix("/Accounts/")
+                    .and_then(|n| n.parse().ok())
+                    .ok_or_else(|| {
+                        format!(
+                            "listed account {}: expected the pointer /Accounts/N, found {}",
+                            e.id, e.location
+                        )
+                    })?;
+                Ok(OrgAccount {
+                    id: e.id.into_boxed_str(),
+                    state: e.state.map(|s| shared_state(&mut states, s)),
+                    name: e.name.map(String::into_boxed_str),
+                    arn: e.arn.map(String::into_boxed_str),
+                    file: u32::try_from(e.file).unwrap_or(u32::MAX),
+                    entry,
+                })
             })
-            .collect();
-        let list = OrgAccounts {
-            accounts,
-            sources: refs.iter().map(|f| f.at("/Accounts")).collect(),
-            incomplete: stored.incomplete,
-            has_last_page: !stored.incomplete,
-        };
-        OrgListRecord {
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(OrgListRecord {
             given: stored.given,
-            list: Arc::new(list),
-        }
+            list: Arc::new(OrgAccounts::new(accounts, sources, !stored.incomplete)),
+        })
     }
 }
 
@@ -331,7 +336,7 @@ mod tests {
     }
 
     fn list(entries: &[(&str, Option<&str>, Option<&str>)], sha256: &str) -> OrgListRecord {
-        stored(entries, sha256).into()
+        stored(entries, sha256).try_into().unwrap()
     }
 
     #[test]
@@ -359,9 +364,10 @@ mod tests {
     #[test]
     fn a_list_survives_the_round_trip_through_the_record() {
         let l = list(&[("111111111111", Some("SUSPENDED"), Some("old"))], "a");
-        let entry = &l.list.accounts["111111111111"];
-        assert_eq!(entry.source.location, "/Accounts/0");
-        assert_eq!(&*entry.source.sha256, "a");
+        let entry = l.list.get("111111111111").unwrap();
+        let source = l.list.source_of(entry);
+        assert_eq!(source.location, "/Accounts/0");
+        assert_eq!(&*source.sha256, "a");
         assert!(!entry.is_active());
         assert_eq!(OrgListRecord::of(&l.list, true), Some(l.clone()));
         let json = serde_json::to_string(&l).unwrap();

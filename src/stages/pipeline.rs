@@ -446,7 +446,7 @@ impl GivenFiles {
         let org_file = org
             .sources
             .first()
-            .map(|s| (s.sha256.to_string(), org.accounts.len()));
+            .map(|s| (s.sha256.to_string(), org.len()));
         Ok(GivenFiles {
             org,
             org_file,

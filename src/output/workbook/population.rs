@@ -79,9 +79,8 @@ impl<'a> Population<'a> {
         audited.sort_by(|a, b| a.account_id.cmp(&b.account_id));
         let audited_ids: BTreeSet<&str> = audited.iter().map(|a| a.account_id.as_str()).collect();
         let listed_only = org.map_or(0, |o| {
-            o.accounts
-                .keys()
-                .filter(|id| !audited_ids.contains(id.as_str()))
+            o.entries()
+                .filter(|e| !audited_ids.contains(&*e.id))
                 .count()
         });
         Population {
@@ -104,12 +103,12 @@ impl<'a> Population<'a> {
         let mut listed = self
             .org
             .into_iter()
-            .flat_map(|o| o.accounts.values())
-            .filter(|e| !self.audited_ids.contains(e.id.as_str()))
+            .flat_map(|o| o.entries())
+            .filter(|e| !self.audited_ids.contains(&*e.id))
             .peekable();
         std::iter::from_fn(move || {
             let audited_first = match (audited.peek(), listed.peek()) {
-                (Some(a), Some(e)) => a.account_id <= e.id,
+                (Some(a), Some(e)) => *a.account_id <= *e.id,
                 (Some(_), None) => true,
                 (None, _) => false,
             };
@@ -125,7 +124,7 @@ impl<'a> Population<'a> {
         let (org_status, coverage) = match self.org {
             None => ("no account list".to_string(), None),
             Some(org) => {
-                let entry = org.accounts.get(&a.account_id);
+                let entry = org.get(&a.account_id);
                 let status =
                     entry.map_or_else(|| "not listed".to_string(), |e| e.state_label().to_string());
                 let verdict = crate::checks::org_coverage::assess(
@@ -150,8 +149,8 @@ impl<'a> Population<'a> {
         let incomplete = self.org.is_some_and(|o| o.incomplete);
         let missing = crate::checks::org_coverage::missing_everything();
         PopulationRow {
-            account_id: entry.id.clone(),
-            name: entry.name.clone(),
+            account_id: entry.id.to_string(),
+            name: entry.name.as_deref().map(str::to_string),
             audited: None,
             org_status: entry.state_label().to_string(),
             coverage: Some(crate::checks::org_coverage::assess(
@@ -205,7 +204,7 @@ pub fn completeness(record: &RunRecord) -> Completeness {
     let mut c = Completeness {
         list_read: record.org.is_some(),
         list_incomplete: record.org.as_ref().is_some_and(|o| o.list.incomplete),
-        listed: record.org.as_ref().map_or(0, |o| o.list.accounts.len()),
+        listed: record.org.as_ref().map_or(0, |o| o.list.len()),
         audited: record.accounts.len(),
         ..Completeness::default()
     };
