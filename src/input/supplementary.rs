@@ -179,7 +179,7 @@ pub fn org_accounts(
             format!("invalid JSON: {e}"),
         )
     })?;
-    let RawAccounts::List(list) = raw.accounts else {
+    let RawAccounts::List(mut list) = raw.accounts else {
         return Err(InputError::at(
             &file.file,
             "/Accounts",
@@ -190,7 +190,7 @@ pub fn org_accounts(
     let mut states: Vec<Arc<str>> = Vec::new();
     let mut entries = Vec::with_capacity(rows);
     let mut missing_id = None;
-    for (i, a) in list.into_iter().enumerate() {
+    for (i, a) in list.drain(..).enumerate() {
         let id = match a.id {
             Scalar::Text(s) => s,
             Scalar::Unsigned(n) => format!("{n:012}"),
@@ -209,6 +209,7 @@ pub fn org_accounts(
             entry: u32::try_from(i).unwrap_or(u32::MAX),
         });
     }
+    crate::primitives::memory::release(list);
     // The first entry (in file order) that lists an account again with another state, or
     // that has no Id, is the error.
     if let Some((first, again)) = first_disagreement(&entries) {

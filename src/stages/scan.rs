@@ -105,10 +105,12 @@ pub fn scan(found: &Discovered) -> ScannedFile {
             },
         },
     };
+    let size = bytes.len() as u64;
+    crate::primitives::memory::release(bytes);
     ScannedFile {
         source: found.source.clone(),
         folder: found.folder.clone(),
-        size: bytes.len() as u64,
+        size,
         outcome,
         file,
     }
