@@ -186,6 +186,7 @@ fn evidence(entry: Option<&OrgAccount>, org: &OrgAccounts) -> String {
 mod tests {
     use super::*;
     use crate::checks::testing::{ACCOUNT, account, authorization_file, run as run_one};
+    use crate::model::supplementary::OrgArn;
     use crate::model::{Authorization, LeftOut};
     use crate::primitives::source::FileRef;
     use std::sync::Arc;
@@ -202,7 +203,9 @@ mod tests {
             id: id.into(),
             state: state.map(Into::into),
             name: Some(format!("acct-{n}").into()),
-            arn: Some(format!("arn:aws-us-gov:organizations::999999999999:account/o-x/{id}").into()),
+            arn: Some(OrgArn::Whole(
+                format!("arn:aws-us-gov:organizations::999999999999:account/o-x/{id}").into(),
+            )),
             file: 0,
             entry: n as u32,
         }

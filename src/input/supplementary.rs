@@ -4,8 +4,8 @@
 use super::org_list::{RawAccounts, RawList, Scalar};
 use super::{AccountCollector, AccountKey};
 use crate::model::supplementary::{
-    AccountSummary, OrgAccount, OrgAccounts, PasswordPolicyEvidence, VirtualMfaDevice,
-    VirtualMfaDevices, shared_state,
+    AccountSummary, OrgAccount, OrgAccounts, OrgArn, PasswordPolicyEvidence, VirtualMfaDevice,
+    VirtualMfaDevices, shared,
 };
 use crate::primitives::error::InputError;
 use crate::primitives::source::FileRef;
@@ -187,7 +187,7 @@ pub fn org_accounts(
         ));
     };
     let rows = list.len();
-    let mut states: Vec<Arc<str>> = Vec::new();
+    let (mut states, mut prefixes): (Vec<Arc<str>>, Vec<Arc<str>>) = (Vec::new(), Vec::new());
     let mut entries = Vec::with_capacity(rows);
     let mut missing_id = None;
     for (i, a) in list.drain(..).enumerate() {
@@ -201,10 +201,13 @@ pub fn org_accounts(
         };
         let state = a.state.into_text().or_else(|| a.status.into_text());
         entries.push(OrgAccount {
-            id: id.into_boxed_str(),
-            state: state.map(|s| shared_state(&mut states, s)),
+            state: state.map(|s| shared(&mut states, &s)),
             name: a.name.into_text().map(String::into_boxed_str),
-            arn: a.arn.into_text().map(String::into_boxed_str),
+            arn: a
+                .arn
+                .into_text()
+                .map(|arn| OrgArn::of(arn, &id, &mut prefixes)),
+            id: id.into_boxed_str(),
             file: 0,
             entry: u32::try_from(i).unwrap_or(u32::MAX),
         });
@@ -384,6 +387,39 @@ mod tests {
             other.state.as_ref().unwrap()
         ));
         assert!(!org.incomplete);
+    }
+
+    #[test]
+    fn an_org_list_keeps_one_arn_prefix_and_gives_every_arn_back_whole() {
+        let text = r#"{"Accounts": [
+            {"Id": "111111111111", "Arn": "arn:aws-cn:organizations::999999999999:account/o-x/111111111111"},
+            {"Id": "222222222222", "Arn": "arn:aws-cn:organizations::999999999999:account/o-x/222222222222"},
+            {"Id": "333333333333", "Arn": "arn:aws-us-gov:organizations::999999999999:account/o-x/other"},
+            {"Id": "444444444444", "Arn": "arn:x444444444444"}]}"#;
+        let mut org = OrgAccounts::default();
+        org_accounts(text, &file(), &mut org).unwrap();
+        let arn = |id: &str| org.get(id).unwrap().full_arn().unwrap().into_owned();
+        let partition = |id: &str| org.get(id).unwrap().partition();
+        assert_eq!(
+            arn("222222222222"),
+            "arn:aws-cn:organizations::999999999999:account/o-x/222222222222"
+        );
+        assert_eq!(
+            arn("333333333333"),
+            "arn:aws-us-gov:organizations::999999999999:account/o-x/other"
+        );
+        assert_eq!(arn("444444444444"), "arn:x444444444444");
+        assert_eq!(partition("111111111111"), Some("aws-cn"));
+        assert_eq!(partition("333333333333"), Some("aws-us-gov"));
+        assert_eq!(partition("444444444444"), Some("x444444444444"));
+        let prefix = |id: &str| match org.get(id).unwrap().arn.clone() {
+            Some(OrgArn::Prefix(p)) => p,
+            other => panic!("{other:?}"),
+        };
+        assert!(std::sync::Arc::ptr_eq(
+            &prefix("111111111111"),
+            &prefix("222222222222")
+        ));
     }
 
     #[test]

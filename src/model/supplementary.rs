@@ -78,7 +78,7 @@ pub struct OrgAccount {
     /// `Name`, when present: shown beside the account ID on every sheet.
     pub name: Option<Box<str>>,
     /// `Arn`, when present (its partition stands in for an account with no exports).
-    pub arn: Option<Box<str>>,
+    pub arn: Option<OrgArn>,
     /// Index of its file in [`OrgAccounts::sources`].
     pub file: u32,
     /// Its index in the file's `Accounts` array (the entry's JSON Pointer is `/Accounts/N`).
@@ -99,9 +99,21 @@ impl OrgAccount {
             .unwrap_or("ACTIVE (no State or Status given)")
     }
 
+    /// The entry's `Arn`, when it has one.
+    pub fn full_arn(&self) -> Option<std::borrow::Cow<'_, str>> {
+        Some(match self.arn.as_ref()? {
+            OrgArn::Prefix(prefix) => format!("{prefix}{}", self.id).into(),
+            OrgArn::Whole(arn) => (**arn).into(),
+        })
+    }
+
     /// The partition of the entry's `Arn`, when it has one.
     pub fn partition(&self) -> Option<&str> {
-        let arn = self.arn.as_deref()?;
+        // A shared prefix holds the partition whole (see [`OrgArn::of`]).
+        let arn = match self.arn.as_ref()? {
+            OrgArn::Prefix(prefix) => &**prefix,
+            OrgArn::Whole(arn) => &**arn,
+        };
         let mut parts = arn.split(':');
         (parts.next() == Some("arn"))
             .then(|| parts.next())
@@ -115,14 +127,37 @@ impl OrgAccount {
     }
 }
 
-/// The one shared copy of `state` among the `states` already seen (a list names few states
-/// for many accounts).
-pub fn shared_state(states: &mut Vec<Arc<str>>, state: String) -> Arc<str> {
-    if let Some(known) = states.iter().find(|s| ***s == *state) {
+/// An entry's `Arn`. Lists give every account `<the organization's prefix><account ID>`:
+/// that prefix is kept once for all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrgArn {
+    /// A shared prefix: the ARN is the prefix followed by the account ID.
+    Prefix(Arc<str>),
+    /// Any other ARN, whole.
+    Whole(Box<str>),
+}
+
+impl OrgArn {
+    /// The form of account `id`'s `arn`: its prefix shared among `prefixes` when the ARN ends
+    /// with the ID and the prefix holds the partition (`arn:PARTITION:`), else whole.
+    pub fn of(arn: String, id: &str, prefixes: &mut Vec<Arc<str>>) -> OrgArn {
+        match arn.strip_suffix(id) {
+            Some(prefix) if prefix.matches(':').count() >= 2 => {
+                OrgArn::Prefix(shared(prefixes, prefix))
+            }
+            _ => OrgArn::Whole(arn.into_boxed_str()),
+        }
+    }
+}
+
+/// The one shared copy of `text` among those already seen (a list names few states and one
+/// ARN prefix for many accounts).
+pub fn shared(seen: &mut Vec<Arc<str>>, text: &str) -> Arc<str> {
+    if let Some(known) = seen.iter().find(|s| ***s == *text) {
         return Arc::clone(known);
     }
-    let new: Arc<str> = state.into();
-    states.push(Arc::clone(&new));
+    let new: Arc<str> = text.into();
+    seen.push(Arc::clone(&new));
     new
 }
 

@@ -5,7 +5,7 @@
 //! used (carried in the run's record: files with their SHA-256, every listed account).
 
 use crate::checks::{CheckResult, Status};
-use crate::model::supplementary::{OrgAccount, shared_state};
+use crate::model::supplementary::{OrgAccount, OrgArn, shared};
 use crate::model::{Account, OrgAccounts};
 use crate::primitives::source::FileRef;
 use serde::{Deserialize, Serialize};
@@ -155,7 +155,7 @@ struct EntryOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    arn: Option<&'a str>,
+    arn: Option<std::borrow::Cow<'a, str>>,
     file: usize,
     location: String,
 }
@@ -240,7 +240,7 @@ impl Serialize for Accounts<'_> {
                 id: &e.id,
                 state: e.state.as_deref(),
                 name: e.name.as_deref(),
-                arn: e.arn.as_deref(),
+                arn: e.full_arn(),
                 file: self
                     .files
                     .iter()
@@ -267,7 +267,7 @@ impl TryFrom<StoredList> for OrgListRecord {
                 .at("/Accounts")
             })
             .collect();
-        let mut states = Vec::new();
+        let (mut states, mut prefixes) = (Vec::new(), Vec::new());
         let accounts = stored
             .accounts
             .into_iter()
@@ -283,10 +283,10 @@ impl TryFrom<StoredList> for OrgListRecord {
                         )
                     })?;
                 Ok(OrgAccount {
-                    id: e.id.into_boxed_str(),
-                    state: e.state.map(|s| shared_state(&mut states, s)),
+                    state: e.state.map(|s| shared(&mut states, &s)),
                     name: e.name.map(String::into_boxed_str),
-                    arn: e.arn.map(String::into_boxed_str),
+                    arn: e.arn.map(|arn| OrgArn::of(arn, &e.id, &mut prefixes)),
+                    id: e.id.into_boxed_str(),
                     file: u32::try_from(e.file).unwrap_or(u32::MAX),
                     entry,
                 })
