@@ -122,10 +122,10 @@ pub fn run(cx: &CheckContext<'_>, out: &mut Vec<CheckResult>) {
     if !org.is_known() {
         return;
     }
-    let entry = org.accounts.get(&account.id);
+    let entry = org.get(&account.id);
     let (status, reason) = assess(entry, org.incomplete, &missing(account));
     let source = match entry {
-        Some(e) => Some(e.source.clone()),
+        Some(e) => Some(org.source_of(e)),
         None => first_export(account),
     };
     let mut r = result(&META, account, account.root_arn(), status, reason, source);
@@ -139,13 +139,13 @@ pub fn absent(entry: &OrgAccount, org: &OrgAccounts) -> CheckResult {
     let (status, reason) = assess(Some(entry), org.incomplete, &missing_everything());
     CheckResult {
         check_id: META.id,
-        account_id: entry.id.clone(),
+        account_id: entry.id.to_string(),
         resource_arn: crate::primitives::arn::root_arn(partition, &entry.id),
         credential: None,
         status,
         severity: META.severity,
         reason,
-        source: Some(entry.source.clone()),
+        source: Some(org.source_of(entry)),
         evidence: evidence(Some(entry), org),
         evidence_sources: Vec::new(),
     }
@@ -156,9 +156,8 @@ pub fn absent_accounts<'a>(
     org: &'a OrgAccounts,
     audited: &'a std::collections::BTreeSet<String>,
 ) -> impl Iterator<Item = CheckResult> + 'a {
-    org.accounts
-        .values()
-        .filter(|e| !audited.contains(&e.id))
+    org.entries()
+        .filter(|e| !audited.contains(&*e.id))
         .map(|e| absent(e, org))
 }
 
@@ -178,7 +177,7 @@ fn evidence(entry: Option<&OrgAccount>, org: &OrgAccounts) -> String {
     };
     format!(
         "{listed}; list_accounts={}; list_complete={}",
-        org.accounts.len(),
+        org.len(),
         !org.incomplete
     )
 }
@@ -187,6 +186,7 @@ fn evidence(entry: Option<&OrgAccount>, org: &OrgAccounts) -> String {
 mod tests {
     use super::*;
     use crate::checks::testing::{ACCOUNT, account, authorization_file, run as run_one};
+    use crate::model::supplementary::OrgArn;
     use crate::model::{Authorization, LeftOut};
     use crate::primitives::source::FileRef;
     use std::sync::Arc;
@@ -202,19 +202,21 @@ mod tests {
         OrgAccount {
             id: id.into(),
             state: state.map(Into::into),
-            name: Some(format!("acct-{n}")),
-            arn: Some(format!("arn:aws-us-gov:organizations::999999999999:account/o-x/{id}")),
-            source: list_file().at(format!("/Accounts/{n}")),
+            name: Some(format!("acct-{n}").into()),
+            arn: Some(OrgArn::Whole(
+                format!("arn:aws-us-gov:organizations::999999999999:account/o-x/{id}").into(),
+            )),
+            file: 0,
+            entry: n as u32,
         }
     }
 
     fn org(entries: Vec<OrgAccount>, incomplete: bool) -> Arc<OrgAccounts> {
-        Arc::new(OrgAccounts {
-            accounts: entries.into_iter().map(|e| (e.id.clone(), e)).collect(),
-            sources: vec![list_file().at("/Accounts")],
-            incomplete,
-            has_last_page: !incomplete,
-        })
+        Arc::new(OrgAccounts::new(
+            entries,
+            vec![list_file().at("/Accounts")],
+            !incomplete,
+        ))
     }
 
     /// The account with a credential report and an authorization export.
@@ -275,7 +277,7 @@ mod tests {
     #[test]
     fn listed_active_account_with_no_exports_fails_naming_both() {
         let list = org(vec![entry("000000000001", Some("ACTIVE"), 1)], false);
-        let r = absent(&list.accounts["000000000001"], &list);
+        let r = absent(list.get("000000000001").unwrap(), &list);
         assert_eq!(r.status, Status::Fail);
         assert!(
             r.reason.contains("no credential report") && r.reason.contains("no authorization"),
@@ -290,7 +292,7 @@ mod tests {
     #[test]
     fn suspended_account_with_nothing_is_manual_asking_to_confirm() {
         let list = org(vec![entry("000000000002", Some("SUSPENDED"), 0)], false);
-        let r = absent(&list.accounts["000000000002"], &list);
+        let r = absent(list.get("000000000002").unwrap(), &list);
         assert_eq!(r.status, Status::Manual);
         assert!(
             r.reason
@@ -303,14 +305,14 @@ mod tests {
     #[test]
     fn pending_activation_is_not_active() {
         let list = org(vec![entry("000000000002", Some("PENDING_ACTIVATION"), 0)], false);
-        let r = absent(&list.accounts["000000000002"], &list);
+        let r = absent(list.get("000000000002").unwrap(), &list);
         assert_eq!(r.status, Status::Manual, "{}", r.reason);
     }
 
     #[test]
     fn an_entry_with_neither_state_nor_status_counts_as_active() {
         let list = org(vec![entry("000000000002", None, 0)], false);
-        let r = absent(&list.accounts["000000000002"], &list);
+        let r = absent(list.get("000000000002").unwrap(), &list);
         assert_eq!(r.status, Status::Fail, "{}", r.reason);
         assert!(r.reason.contains("no State or Status"), "{}", r.reason);
     }

@@ -101,7 +101,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
     let file = file.map_err(|e| output_error(&args.output, &e))?;
     let mut book = WorkbookWriter::new().map_err(|e| output_error(&args.output, &e))?;
     let coverage = Coverage {
-        org: org.as_ref().map(OrgListRecord::to_org),
+        org: org.as_ref().map(|o| std::sync::Arc::clone(&o.list)),
         audited,
     };
     let total = merge_results(args, &mut accounts, &coverage, file, &mut book)?;
@@ -260,12 +260,12 @@ fn describe_list(list: Option<&OrgListRecord>) -> String {
         None => "no list".into(),
         Some(l) => format!(
             "{} listing {} account(s)",
-            l.files
+            l.files()
                 .iter()
                 .map(|f| format!("{} (SHA-256 {})", f.file, f.sha256))
                 .collect::<Vec<_>>()
                 .join(", "),
-            l.accounts.len()
+            l.list.len()
         ),
     }
 }
@@ -273,7 +273,7 @@ fn describe_list(list: Option<&OrgListRecord>) -> String {
 /// `org-coverage` over the union of the runs: each run's rows for the accounts it audited,
 /// and one row per listed account no run audited.
 struct Coverage {
-    org: Option<crate::model::OrgAccounts>,
+    org: Option<std::sync::Arc<crate::model::OrgAccounts>>,
     audited: Vec<BTreeSet<String>>,
 }
 

@@ -7,6 +7,7 @@ pub mod credential_csv;
 pub mod credential_json;
 pub mod credential_report;
 pub mod credential_xlsx;
+pub mod org_list;
 pub mod server_certificates;
 pub mod supplementary;
 pub mod text;

@@ -1,15 +1,17 @@
 //! Optional evidence exports: password policy (or its NoSuchEntity answer), virtual MFA
 //! devices, account summary, and `organizations list-accounts`.
 
+use super::org_list::{RawAccounts, RawList, Scalar};
 use super::{AccountCollector, AccountKey};
 use crate::model::supplementary::{
-    AccountSummary, OrgAccount, OrgAccounts, PasswordPolicyEvidence, VirtualMfaDevice,
-    VirtualMfaDevices,
+    AccountSummary, OrgAccount, OrgAccounts, OrgArn, PasswordPolicyEvidence, VirtualMfaDevice,
+    VirtualMfaDevices, shared,
 };
 use crate::primitives::error::InputError;
 use crate::primitives::source::FileRef;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 fn json(text: &str, file: &FileRef) -> Result<Value, InputError> {
     serde_json::from_str(text).map_err(|e| {
@@ -163,63 +165,98 @@ pub fn account_summary(text: &str, file: &FileRef) -> Result<AccountSummary, Inp
 }
 
 /// `aws organizations list-accounts` (`State`, AWS's newer field, over `Status`), merged into
-/// `into` (entries that disagree with what `into` holds are an error naming both files).
+/// `into` (entries that disagree with what `into` holds are an error naming both files). The
+/// file is read field by field ([`super::org_list`]), never as a whole JSON tree.
 pub fn org_accounts(
     text: &str,
     file: &FileRef,
     into: &mut OrgAccounts,
 ) -> Result<usize, InputError> {
-    let v = json(text, file)?;
-    let Some(list) = v.get("Accounts").and_then(Value::as_array) else {
+    let raw: RawList = serde_json::from_str(text).map_err(|e| {
+        InputError::at(
+            &file.file,
+            format!("line {}, column {}", e.line(), e.column()),
+            format!("invalid JSON: {e}"),
+        )
+    })?;
+    let RawAccounts::List(mut list) = raw.accounts else {
         return Err(InputError::at(
             &file.file,
             "/Accounts",
             "expected an array of accounts",
         ));
     };
-    let mut this = OrgAccounts::default();
-    for (i, a) in list.iter().enumerate() {
-        let Some(id) = a.get("Id").and_then(|x| {
-            x.as_str()
-                .map(str::to_string)
-                .or_else(|| x.as_u64().map(|n| format!("{n:012}")))
-        }) else {
-            return Err(InputError::at(
-                &file.file,
-                format!("/Accounts/{i}/Id"),
-                "expected the account Id",
-            ));
+    let rows = list.len();
+    let (mut states, mut prefixes): (Vec<Arc<str>>, Vec<Arc<str>>) = (Vec::new(), Vec::new());
+    let mut entries = Vec::with_capacity(rows);
+    let mut missing_id = None;
+    for (i, a) in list.drain(..).enumerate() {
+        let id = match a.id {
+            Scalar::Text(s) => s,
+            Scalar::Unsigned(n) => format!("{n:012}"),
+            _ => {
+                missing_id = Some(i);
+                break;
+            }
         };
-        let field = |key: &str| a.get(key).and_then(Value::as_str).map(str::to_string);
-        let entry = OrgAccount {
-            id: id.clone(),
-            state: field("State").or_else(|| field("Status")),
-            name: field("Name"),
-            arn: field("Arn"),
-            source: file.at(format!("/Accounts/{i}")),
-        };
-        if let Some(first) = this.accounts.get(&id)
-            && first.state != entry.state
-        {
-            return Err(InputError::at(
-                &file.file,
-                format!("/Accounts/{i}"),
-                format!(
-                    "account {id} is listed again with another state ({} at {}, {} here)",
-                    first.state_label(),
-                    first.source.location,
-                    entry.state_label()
-                ),
-            ));
-        }
-        this.accounts.entry(id).or_insert(entry);
+        let state = a.state.into_text().or_else(|| a.status.into_text());
+        entries.push(OrgAccount {
+            state: state.map(|s| shared(&mut states, &s)),
+            name: a.name.into_text().map(String::into_boxed_str),
+            arn: a
+                .arn
+                .into_text()
+                .map(|arn| OrgArn::of(arn, &id, &mut prefixes)),
+            id: id.into_boxed_str(),
+            file: 0,
+            entry: u32::try_from(i).unwrap_or(u32::MAX),
+        });
     }
-    let next = v.get("NextToken").is_some_and(|t| !t.is_null());
-    this.has_last_page = !next;
-    this.sources.push(file.at("/Accounts"));
+    crate::primitives::memory::release(list);
+    // The first entry (in file order) that lists an account again with another state, or
+    // that has no Id, is the error.
+    if let Some((first, again)) = first_disagreement(&entries) {
+        return Err(InputError::at(
+            &file.file,
+            again.location(),
+            format!(
+                "account {} is listed again with another state ({} at {}, {} here)",
+                again.id,
+                first.state_label(),
+                first.location(),
+                again.state_label()
+            ),
+        ));
+    }
+    if let Some(i) = missing_id {
+        return Err(InputError::at(
+            &file.file,
+            format!("/Accounts/{i}/Id"),
+            "expected the account Id",
+        ));
+    }
+    let has_last_page = matches!(raw.next_token, Scalar::Absent | Scalar::Null);
+    let this = OrgAccounts::new(entries, vec![file.at("/Accounts")], has_last_page);
     into.merge(this)
         .map_err(|message| InputError::file(&file.file, message))?;
-    Ok(list.len())
+    Ok(rows)
+}
+
+/// The first entry, in file order, that lists an account of an earlier entry with another
+/// state: (the earlier entry, the later one).
+fn first_disagreement(entries: &[OrgAccount]) -> Option<(&OrgAccount, &OrgAccount)> {
+    let mut order: Vec<&OrgAccount> = entries.iter().collect();
+    order.sort_by(|a, b| a.id.cmp(&b.id).then(a.entry.cmp(&b.entry)));
+    order
+        .chunk_by(|a, b| a.id == b.id)
+        .filter_map(|same| {
+            let first = same[0];
+            same[1..]
+                .iter()
+                .find(|e| e.state != first.state)
+                .map(|e| (first, *e))
+        })
+        .min_by_key(|(_, again)| again.entry)
 }
 
 #[cfg(test)]
@@ -287,13 +324,14 @@ mod tests {
             {"Id": "333333333333"}], "NextToken": "abc"}"#;
         let mut org = OrgAccounts::default();
         assert_eq!(org_accounts(text, &file(), &mut org).unwrap(), 3);
-        let a = &org.accounts["111111111111"];
+        let a = org.get("111111111111").unwrap();
         assert_eq!(a.state.as_deref(), Some("SUSPENDED"));
         assert_eq!(a.name.as_deref(), Some("a"));
         assert_eq!(a.partition(), Some("aws-cn"));
-        assert_eq!(a.source.location, "/Accounts/0");
-        assert!(org.accounts["222222222222"].is_active());
-        assert!(org.accounts["333333333333"].is_active());
+        assert_eq!(org.source_of(a).location, "/Accounts/0");
+        assert_eq!(org.name("111111111111"), Some("a"));
+        assert!(org.get("222222222222").unwrap().is_active());
+        assert!(org.get("333333333333").unwrap().is_active());
         assert!(org.incomplete, "a NextToken and no last page");
     }
 
@@ -310,7 +348,9 @@ mod tests {
         let page2 = r#"{"Accounts": [{"Id": "222222222222", "State": "ACTIVE"}]}"#;
         org_accounts(page2, &other, &mut org).unwrap();
         assert!(!org.incomplete);
-        assert_eq!(org.accounts.len(), 2);
+        assert_eq!(org.len(), 2);
+        let second = org.get("222222222222").unwrap();
+        assert_eq!(&*org.source_of(second).file, "page2.json");
         let third = FileRef {
             file: "again.json".into(),
             sha256: "2".repeat(64).into(),
@@ -321,5 +361,89 @@ mod tests {
             .to_string();
         assert!(e.contains("mfa.json") && e.contains("again.json"), "{e}");
         assert!(e.contains("111111111111"), "{e}");
+    }
+
+    #[test]
+    fn an_org_list_keeps_each_account_once_in_account_order_with_shared_states() {
+        let text = r#"{"Accounts": [
+            {"Id": "333333333333", "State": "ACTIVE", "Name": "c"},
+            {"Id": 111111111111, "State": "ACTIVE"},
+            {"Id": "333333333333", "State": "ACTIVE", "Name": "again"},
+            {"Id": "000000000002", "Status": "SUSPENDED"}]}"#;
+        let mut org = OrgAccounts::default();
+        assert_eq!(org_accounts(text, &file(), &mut org).unwrap(), 4);
+        let ids: Vec<&str> = org.entries().map(|e| &*e.id).collect();
+        assert_eq!(ids, ["000000000002", "111111111111", "333333333333"]);
+        assert_eq!(
+            org.name("333333333333"),
+            Some("c"),
+            "the first entry is kept"
+        );
+        let first = org.get("333333333333").unwrap();
+        assert_eq!(org.source_of(first).location, "/Accounts/0");
+        let other = org.get("111111111111").unwrap();
+        assert!(std::sync::Arc::ptr_eq(
+            first.state.as_ref().unwrap(),
+            other.state.as_ref().unwrap()
+        ));
+        assert!(!org.incomplete);
+    }
+
+    #[test]
+    fn an_org_list_keeps_one_arn_prefix_and_gives_every_arn_back_whole() {
+        let text = r#"{"Accounts": [
+            {"Id": "111111111111", "Arn": "arn:aws-cn:organizations::999999999999:account/o-x/111111111111"},
+            {"Id": "222222222222", "Arn": "arn:aws-cn:organizations::999999999999:account/o-x/222222222222"},
+            {"Id": "333333333333", "Arn": "arn:aws-us-gov:organizations::999999999999:account/o-x/other"},
+            {"Id": "444444444444", "Arn": "arn:x444444444444"}]}"#;
+        let mut org = OrgAccounts::default();
+        org_accounts(text, &file(), &mut org).unwrap();
+        let arn = |id: &str| org.get(id).unwrap().full_arn().unwrap().into_owned();
+        let partition = |id: &str| org.get(id).unwrap().partition();
+        assert_eq!(
+            arn("222222222222"),
+            "arn:aws-cn:organizations::999999999999:account/o-x/222222222222"
+        );
+        assert_eq!(
+            arn("333333333333"),
+            "arn:aws-us-gov:organizations::999999999999:account/o-x/other"
+        );
+        assert_eq!(arn("444444444444"), "arn:x444444444444");
+        assert_eq!(partition("111111111111"), Some("aws-cn"));
+        assert_eq!(partition("333333333333"), Some("aws-us-gov"));
+        assert_eq!(partition("444444444444"), Some("x444444444444"));
+        let prefix = |id: &str| match org.get(id).unwrap().arn.clone() {
+            Some(OrgArn::Prefix(p)) => p,
+            other => panic!("{other:?}"),
+        };
+        assert!(std::sync::Arc::ptr_eq(
+            &prefix("111111111111"),
+            &prefix("222222222222")
+        ));
+    }
+
+    #[test]
+    fn the_first_bad_entry_in_file_order_is_the_error() {
+        let mut org = OrgAccounts::default();
+        let conflict_first = r#"{"Accounts": [
+            {"Id": "222222222222", "State": "ACTIVE"},
+            {"Id": "111111111111", "State": "ACTIVE"},
+            {"Id": "111111111111", "State": "CLOSED"},
+            {"Id": "222222222222", "State": "CLOSED"},
+            {"Name": "no id"}]}"#;
+        let e = org_accounts(conflict_first, &file(), &mut org).unwrap_err();
+        assert_eq!(e.location, "/Accounts/2");
+        assert!(e.message.contains("111111111111"), "{e}");
+        assert!(e.message.contains("ACTIVE at /Accounts/1"), "{e}");
+        let missing_first = r#"{"Accounts": [
+            {"Id": "111111111111", "State": "ACTIVE"},
+            {"Name": "no id"},
+            {"Id": "111111111111", "State": "CLOSED"}]}"#;
+        let e = org_accounts(missing_first, &file(), &mut org).unwrap_err();
+        assert_eq!(e.location, "/Accounts/1/Id");
+        let not_a_list = r#"{"Accounts": {"Id": "111111111111"}}"#;
+        let e = org_accounts(not_a_list, &file(), &mut org).unwrap_err();
+        assert_eq!(e.location, "/Accounts");
+        assert!(org.is_empty() && !org.is_known());
     }
 }

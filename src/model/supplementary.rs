@@ -1,8 +1,9 @@
 //! Optional evidence files: password policy, virtual MFA devices, account summary, and the
 //! organization's account list.
 
-use crate::primitives::source::SourceRef;
+use crate::primitives::source::{FileRef, SourceRef};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The account's password policy export.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,19 +66,23 @@ pub struct AccountSummary {
     pub source: SourceRef,
 }
 
-/// One account of `aws organizations list-accounts`.
+/// One account of `aws organizations list-accounts`: only what the audit shows or tests,
+/// compactly (a list may name many thousand accounts).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgAccount {
     /// `Id`.
-    pub id: String,
-    /// The account's state: `State` (AWS's newer field) when present, else `Status`.
-    pub state: Option<String>,
+    pub id: Box<str>,
+    /// The account's state: `State` (AWS's newer field) when present, else `Status` (one
+    /// shared copy of each distinct state).
+    pub state: Option<Arc<str>>,
     /// `Name`, when present: shown beside the account ID on every sheet.
-    pub name: Option<String>,
+    pub name: Option<Box<str>>,
     /// `Arn`, when present (its partition stands in for an account with no exports).
-    pub arn: Option<String>,
-    /// The entry's JSON Pointer (`/Accounts/N`) in its file.
-    pub source: SourceRef,
+    pub arn: Option<OrgArn>,
+    /// Index of its file in [`OrgAccounts::sources`].
+    pub file: u32,
+    /// Its index in the file's `Accounts` array (the entry's JSON Pointer is `/Accounts/N`).
+    pub entry: u32,
 }
 
 impl OrgAccount {
@@ -94,22 +99,73 @@ impl OrgAccount {
             .unwrap_or("ACTIVE (no State or Status given)")
     }
 
+    /// The entry's `Arn`, when it has one.
+    pub fn full_arn(&self) -> Option<std::borrow::Cow<'_, str>> {
+        Some(match self.arn.as_ref()? {
+            OrgArn::Prefix(prefix) => format!("{prefix}{}", self.id).into(),
+            OrgArn::Whole(arn) => (**arn).into(),
+        })
+    }
+
     /// The partition of the entry's `Arn`, when it has one.
     pub fn partition(&self) -> Option<&str> {
-        let arn = self.arn.as_deref()?;
+        // A shared prefix holds the partition whole (see [`OrgArn::of`]).
+        let arn = match self.arn.as_ref()? {
+            OrgArn::Prefix(prefix) => &**prefix,
+            OrgArn::Whole(arn) => &**arn,
+        };
         let mut parts = arn.split(':');
         (parts.next() == Some("arn"))
             .then(|| parts.next())
             .flatten()
             .filter(|p| !p.is_empty())
     }
+
+    /// The entry's JSON Pointer in its file.
+    pub fn location(&self) -> String {
+        format!("/Accounts/{}", self.entry)
+    }
+}
+
+/// An entry's `Arn`. Lists give every account `<the organization's prefix><account ID>`:
+/// that prefix is kept once for all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrgArn {
+    /// A shared prefix: the ARN is the prefix followed by the account ID.
+    Prefix(Arc<str>),
+    /// Any other ARN, whole.
+    Whole(Box<str>),
+}
+
+impl OrgArn {
+    /// The form of account `id`'s `arn`: its prefix shared among `prefixes` when the ARN ends
+    /// with the ID and the prefix holds the partition (`arn:PARTITION:`), else whole.
+    pub fn of(arn: String, id: &str, prefixes: &mut Vec<Arc<str>>) -> OrgArn {
+        match arn.strip_suffix(id) {
+            Some(prefix) if prefix.matches(':').count() >= 2 => {
+                OrgArn::Prefix(shared(prefixes, prefix))
+            }
+            _ => OrgArn::Whole(arn.into_boxed_str()),
+        }
+    }
+}
+
+/// The one shared copy of `text` among those already seen (a list names few states and one
+/// ARN prefix for many accounts).
+pub fn shared(seen: &mut Vec<Arc<str>>, text: &str) -> Arc<str> {
+    if let Some(known) = seen.iter().find(|s| ***s == *text) {
+        return Arc::clone(known);
+    }
+    let new: Arc<str> = text.into();
+    seen.push(Arc::clone(&new));
+    new
 }
 
 /// The organization's accounts, from every `list-accounts` export found or given.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OrgAccounts {
-    /// Account ID to its entry.
-    pub accounts: BTreeMap<String, OrgAccount>,
+    /// The entries in account order, one per account ID.
+    accounts: Vec<OrgAccount>,
     /// The files they came from.
     pub sources: Vec<SourceRef>,
     /// A file of the list says more pages follow (`NextToken`), and none of them is a last page.
@@ -119,43 +175,115 @@ pub struct OrgAccounts {
 }
 
 impl OrgAccounts {
+    /// A list of `entries` (the first of each account ID kept) from `sources`; it is complete
+    /// when one of its files is a last page.
+    pub fn new(
+        mut entries: Vec<OrgAccount>,
+        sources: Vec<SourceRef>,
+        has_last_page: bool,
+    ) -> OrgAccounts {
+        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        entries.dedup_by(|later, first| later.id == first.id);
+        entries.shrink_to_fit();
+        OrgAccounts {
+            accounts: entries,
+            sources,
+            incomplete: !has_last_page,
+            has_last_page,
+        }
+    }
+
     /// True when at least one list-accounts export was read.
     pub fn is_known(&self) -> bool {
         !self.sources.is_empty()
     }
 
+    /// The listed account's entry.
+    pub fn get(&self, id: &str) -> Option<&OrgAccount> {
+        self.accounts
+            .binary_search_by(|e| (*e.id).cmp(id))
+            .ok()
+            .map(|i| &self.accounts[i])
+    }
+
+    /// Every listed account, in account order.
+    pub fn entries(&self) -> std::slice::Iter<'_, OrgAccount> {
+        self.accounts.iter()
+    }
+
+    /// How many accounts are listed.
+    pub fn len(&self) -> usize {
+        self.accounts.len()
+    }
+
+    /// True when no account is listed.
+    pub fn is_empty(&self) -> bool {
+        self.accounts.is_empty()
+    }
+
+    /// The file an entry came from (an empty name and digest when the list does not know it).
+    pub fn file_of(&self, entry: &OrgAccount) -> FileRef {
+        self.sources.get(entry.file as usize).map_or_else(
+            || FileRef {
+                file: "".into(),
+                sha256: "".into(),
+            },
+            |s| FileRef {
+                file: s.file.clone(),
+                sha256: s.sha256.clone(),
+            },
+        )
+    }
+
+    /// Where an entry came from: its file and JSON Pointer.
+    pub fn source_of(&self, entry: &OrgAccount) -> SourceRef {
+        self.file_of(entry).at(entry.location())
+    }
+
     /// The account's name in the list, if the list gives one.
     pub fn name(&self, id: &str) -> Option<&str> {
-        self.accounts.get(id).and_then(|a| a.name.as_deref())
+        self.get(id).and_then(|a| a.name.as_deref())
     }
 
     /// True when the account is listed in the organization.
     pub fn contains(&self, id: &str) -> bool {
-        self.accounts.contains_key(id)
+        self.get(id).is_some()
     }
 
     /// Merges another list file into this one: entries keyed by account ID; an account both
     /// lists name with another state is an error naming both files. The merged list is
     /// complete when one of its files is a last page.
     pub fn merge(&mut self, other: OrgAccounts) -> Result<(), String> {
-        for (id, entry) in other.accounts {
-            match self.accounts.get(&id) {
-                Some(mine) if mine.state != entry.state => {
-                    return Err(format!(
-                        "organization account lists disagree about account {id}: {} ({}) says {}, {} ({}) says {}",
-                        mine.source.file,
-                        mine.source.location,
-                        mine.state_label(),
-                        entry.source.file,
-                        entry.source.location,
-                        entry.state_label()
-                    ));
-                }
-                Some(_) => {}
-                None => {
-                    self.accounts.insert(id, entry);
-                }
+        for entry in other.entries() {
+            if let Some(mine) = self.get(&entry.id)
+                && mine.state != entry.state
+            {
+                return Err(format!(
+                    "organization account lists disagree about account {}: {} ({}) says {}, {} ({}) says {}",
+                    entry.id,
+                    self.file_of(mine).file,
+                    mine.location(),
+                    mine.state_label(),
+                    other.file_of(entry).file,
+                    entry.location(),
+                    entry.state_label()
+                ));
             }
+        }
+        let offset = u32::try_from(self.sources.len()).unwrap_or(u32::MAX);
+        let mut added: Vec<OrgAccount> = other
+            .accounts
+            .into_iter()
+            .filter(|e| self.get(&e.id).is_none())
+            .map(|mut e| {
+                e.file = e.file.saturating_add(offset);
+                e
+            })
+            .collect();
+        if !added.is_empty() {
+            added.append(&mut self.accounts);
+            added.sort_by(|a, b| a.id.cmp(&b.id));
+            self.accounts = added;
         }
         self.sources.extend(other.sources);
         self.has_last_page |= other.has_last_page;

@@ -254,22 +254,16 @@ impl RunRecord {
         out
     }
 
-    /// The `org-coverage` verdicts of the listed accounts that were not audited (account,
-    /// status, reason), in account order; empty without a list.
-    pub fn absent_coverage(&self) -> Vec<(String, Status, String)> {
-        let Some(org) = &self.org else {
-            return Vec::new();
-        };
-        let audited = self.accounts.iter().map(|a| a.account_id.clone()).collect();
-        crate::output::population::absent_coverage(&org.to_org(), &audited)
-    }
-
     /// Result counts per check over all accounts (the listed accounts not audited included),
     /// indexed like [`Status::ALL`].
     pub fn totals_by_check(&self) -> BTreeMap<&'static str, [u64; 5]> {
         let mut out: BTreeMap<&'static str, [u64; 5]> = BTreeMap::new();
-        for (_, status, _) in self.absent_coverage() {
-            out.entry(crate::checks::org_coverage::META.id).or_default()[status_index(status)] += 1;
+        if let Some(org) = &self.org {
+            let audited = self.accounts.iter().map(|a| a.account_id.clone()).collect();
+            for (_, status, _) in crate::output::population::absent_coverage(&org.list, &audited) {
+                out.entry(crate::checks::org_coverage::META.id).or_default()
+                    [status_index(status)] += 1;
+            }
         }
         for a in &self.accounts {
             for (check, counts) in &a.counts {

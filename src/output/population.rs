@@ -5,11 +5,12 @@
 //! used (carried in the run's record: files with their SHA-256, every listed account).
 
 use crate::checks::{CheckResult, Status};
-use crate::model::supplementary::OrgAccount;
+use crate::model::supplementary::{OrgAccount, OrgArn, shared};
 use crate::model::{Account, OrgAccounts};
 use crate::primitives::source::FileRef;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// What one audited account's exports were and what they count.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -113,151 +114,206 @@ pub struct OrgFileRecord {
     pub sha256: String,
 }
 
-/// One listed account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgEntryRecord {
+/// One listed account, as the run's record stores it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
+struct OrgEntryRecord {
     /// Account ID.
-    pub id: String,
+    id: String,
     /// `State` (else `Status`), when given.
-    pub state: Option<String>,
+    state: Option<String>,
     /// `Name`, when given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    name: Option<String>,
     /// `Arn`, when given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arn: Option<String>,
-    /// Index of its file in [`OrgListRecord::files`].
-    pub file: usize,
+    #[serde(default)]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    arn: Option<String>,
+    /// Index of its file in the record's `files`.
+    file: usize,
     /// Its JSON Pointer (`/Accounts/N`).
-    pub location: String,
+    location: String,
 }
 
-/// The organization account list a run used (the merged files; superseded ones not included).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The organization account list as the run's record stores it: its files, whether it is
+/// incomplete, every listed account.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
+struct StoredList {
+    given: bool,
+    files: Vec<OrgFileRecord>,
+    incomplete: bool,
+    accounts: Vec<OrgEntryRecord>,
+}
+
+/// One listed account as it is written, borrowed from the run's list.
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    id: &'a str,
+    state: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    arn: Option<std::borrow::Cow<'a, str>>,
+    file: usize,
+    location: String,
+}
+
+/// The organization account list a run used (the merged files; superseded ones not included):
+/// the run's own list, shared rather than copied, written to the run's record as its files
+/// (with their SHA-256), whether it is incomplete, and every listed account.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "StoredList")]
 pub struct OrgListRecord {
     /// `--org-accounts` gave it (else it was found in the inputs).
     pub given: bool,
-    /// Its files, in reading order.
-    pub files: Vec<OrgFileRecord>,
-    /// The list ends with a `NextToken` and no file of it is a last page.
-    pub incomplete: bool,
-    /// Every listed account, by ID.
-    pub accounts: Vec<OrgEntryRecord>,
+    /// The list.
+    pub list: Arc<OrgAccounts>,
 }
 
 impl OrgListRecord {
     /// The record of a run's list (`None` when no list was read).
-    pub fn of(org: &OrgAccounts, given: bool) -> Option<OrgListRecord> {
-        if !org.is_known() {
-            return None;
-        }
-        let files: Vec<OrgFileRecord> = org
+    pub fn of(org: &Arc<OrgAccounts>, given: bool) -> Option<OrgListRecord> {
+        org.is_known().then(|| OrgListRecord {
+            given,
+            list: Arc::clone(org),
+        })
+    }
+
+    /// Its files, in reading order.
+    pub fn files(&self) -> Vec<OrgFileRecord> {
+        self.list
             .sources
             .iter()
             .map(|s| OrgFileRecord {
                 file: s.file.to_string(),
                 sha256: s.sha256.to_string(),
             })
-            .collect();
-        let accounts = org
-            .accounts
-            .values()
-            .map(|e| OrgEntryRecord {
-                id: e.id.clone(),
-                state: e.state.clone(),
-                name: e.name.clone(),
-                arn: e.arn.clone(),
-                file: files
-                    .iter()
-                    .position(|f| *f.file == *e.source.file && *f.sha256 == *e.source.sha256)
-                    .unwrap_or(0),
-                location: e.source.location.clone(),
-            })
-            .collect();
-        Some(OrgListRecord {
-            given,
-            files,
-            incomplete: org.incomplete,
-            accounts,
-        })
-    }
-
-    /// The list back in the model's form.
-    pub fn to_org(&self) -> OrgAccounts {
-        let refs: Vec<FileRef> = self
-            .files
-            .iter()
-            .map(|f| FileRef {
-                file: f.file.as_str().into(),
-                sha256: f.sha256.as_str().into(),
-            })
-            .collect();
-        let unknown = FileRef {
-            file: "".into(),
-            sha256: "".into(),
-        };
-        OrgAccounts {
-            accounts: self
-                .accounts
-                .iter()
-                .map(|e| {
-                    let file = refs.get(e.file).unwrap_or(&unknown);
-                    let entry = OrgAccount {
-                        id: e.id.clone(),
-                        state: e.state.clone(),
-                        name: e.name.clone(),
-                        arn: e.arn.clone(),
-                        source: file.at(e.location.clone()),
-                    };
-                    (e.id.clone(), entry)
-                })
-                .collect(),
-            sources: refs.iter().map(|f| f.at("/Accounts")).collect(),
-            incomplete: self.incomplete,
-            has_last_page: !self.incomplete,
-        }
+            .collect()
     }
 
     /// Whether two runs used the same list: the same files' contents and the same accounts in
     /// the same states.
     pub fn same_as(&self, other: &OrgListRecord) -> bool {
-        let digests = |l: &OrgListRecord| -> BTreeSet<String> {
-            l.files.iter().map(|f| f.sha256.clone()).collect()
+        let digests = |l: &OrgListRecord| -> BTreeSet<Arc<str>> {
+            l.list.sources.iter().map(|f| f.sha256.clone()).collect()
         };
-        let entries = |l: &OrgListRecord| -> Vec<(String, Option<String>)> {
-            l.accounts
-                .iter()
-                .map(|e| (e.id.clone(), e.state.clone()))
+        fn entries(l: &OrgListRecord) -> Vec<(&str, Option<&str>)> {
+            l.list
+                .entries()
+                .map(|e| (&*e.id, e.state.as_deref()))
                 .collect()
-        };
+        }
         digests(self) == digests(other) && entries(self) == entries(other)
     }
+}
 
-    /// The listed account's name, by account ID (for showing names beside IDs).
-    pub fn names(&self) -> BTreeMap<&str, &str> {
-        self.accounts
+impl Serialize for OrgListRecord {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let files = self.files();
+        let accounts = Accounts {
+            list: &self.list,
+            files: &files,
+        };
+        let mut out = s.serialize_struct("OrgListRecord", 4)?;
+        out.serialize_field("given", &self.given)?;
+        out.serialize_field("files", &files)?;
+        out.serialize_field("incomplete", &self.list.incomplete)?;
+        out.serialize_field("accounts", &accounts)?;
+        out.end()
+    }
+}
+
+/// The listed accounts as written, one at a time.
+struct Accounts<'a> {
+    list: &'a OrgAccounts,
+    files: &'a [OrgFileRecord],
+}
+
+impl Serialize for Accounts<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.list.entries().map(|e| {
+            let file = self.list.file_of(e);
+            EntryOut {
+                id: &e.id,
+                state: e.state.as_deref(),
+                name: e.name.as_deref(),
+                arn: e.full_arn(),
+                file: self
+                    .files
+                    .iter()
+                    .position(|f| *f.file == *file.file && *f.sha256 == *file.sha256)
+                    .unwrap_or(0),
+                location: e.location(),
+            }
+        }))
+    }
+}
+
+impl TryFrom<StoredList> for OrgListRecord {
+    type Error = String;
+
+    fn try_from(stored: StoredList) -> Result<OrgListRecord, String> {
+        let sources = stored
+            .files
             .iter()
-            .filter_map(|e| Some((e.id.as_str(), e.name.as_deref()?)))
-            .collect()
+            .map(|f| {
+                FileRef {
+                    file: f.file.as_str().into(),
+                    sha256: f.sha256.as_str().into(),
+                }
+                .at("/Accounts")
+            })
+            .collect();
+        let (mut states, mut prefixes) = (Vec::new(), Vec::new());
+        let accounts = stored
+            .accounts
+            .into_iter()
+            .map(|e| {
+                let entry = e
+                    .location
+                    .strip_prefix("/Accounts/")
+                    .and_then(|n| n.parse().ok())
+                    .ok_or_else(|| {
+                        format!(
+                            "listed account {}: expected the pointer /Accounts/N, found {}",
+                            e.id, e.location
+                        )
+                    })?;
+                Ok(OrgAccount {
+                    state: e.state.map(|s| shared(&mut states, &s)),
+                    name: e.name.map(String::into_boxed_str),
+                    arn: e.arn.map(|arn| OrgArn::of(arn, &e.id, &mut prefixes)),
+                    id: e.id.into_boxed_str(),
+                    file: u32::try_from(e.file).unwrap_or(u32::MAX),
+                    entry,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(OrgListRecord {
+            given: stored.given,
+            list: Arc::new(OrgAccounts::new(accounts, sources, !stored.incomplete)),
+        })
     }
 }
 
 /// The `org-coverage` verdict of every listed account that was not audited, in account order.
-pub fn absent_coverage(
-    org: &OrgAccounts,
-    audited: &BTreeSet<String>,
-) -> Vec<(String, Status, String)> {
+pub fn absent_coverage<'a>(
+    org: &'a OrgAccounts,
+    audited: &'a BTreeSet<String>,
+) -> impl Iterator<Item = (String, Status, String)> + 'a {
     crate::checks::org_coverage::absent_accounts(org, audited)
         .map(|r| (r.account_id, r.status, r.reason))
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn list(entries: &[(&str, Option<&str>, Option<&str>)], sha256: &str) -> OrgListRecord {
-        OrgListRecord {
+    fn stored(entries: &[(&str, Option<&str>, Option<&str>)], sha256: &str) -> StoredList {
+        StoredList {
             given: true,
             files: vec![OrgFileRecord {
                 file: "org.json".into(),
@@ -279,6 +335,10 @@ mod tests {
         }
     }
 
+    fn list(entries: &[(&str, Option<&str>, Option<&str>)], sha256: &str) -> OrgListRecord {
+        stored(entries, sha256).try_into().unwrap()
+    }
+
     #[test]
     fn names_are_looked_up_by_account_id() {
         let l = list(
@@ -288,9 +348,8 @@ mod tests {
             ],
             "a",
         );
-        let names = l.names();
-        assert_eq!(names.get("111111111111"), Some(&"prod"));
-        assert_eq!(names.get("222222222222"), None);
+        assert_eq!(l.list.name("111111111111"), Some("prod"));
+        assert_eq!(l.list.name("222222222222"), None);
     }
 
     #[test]
@@ -305,11 +364,65 @@ mod tests {
     #[test]
     fn a_list_survives_the_round_trip_through_the_record() {
         let l = list(&[("111111111111", Some("SUSPENDED"), Some("old"))], "a");
-        let org = l.to_org();
-        let entry = &org.accounts["111111111111"];
-        assert_eq!(entry.source.location, "/Accounts/0");
-        assert_eq!(&*entry.source.sha256, "a");
+        let entry = l.list.get("111111111111").unwrap();
+        let source = l.list.source_of(entry);
+        assert_eq!(source.location, "/Accounts/0");
+        assert_eq!(&*source.sha256, "a");
         assert!(!entry.is_active());
-        assert_eq!(OrgListRecord::of(&org, true), Some(l));
+        assert_eq!(OrgListRecord::of(&l.list, true), Some(l.clone()));
+        let json = serde_json::to_string(&l).unwrap();
+        let back: OrgListRecord = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, l);
+    }
+
+    #[test]
+    fn the_record_writes_the_list_as_stored_without_a_copy_of_it() {
+        let text = r#"{"Accounts": [
+            {"Id": "222222222222", "Status": "ACTIVE", "Name": "b",
+             "Arn": "arn:aws:organizations::111111111111:account/o-x/222222222222"},
+            {"Id": "111111111111", "State": "SUSPENDED", "Email": "a@example.com"}],
+            "NextToken": "t"}"#;
+        let file = FileRef {
+            file: "org.json".into(),
+            sha256: "f".repeat(64).into(),
+        };
+        let mut org = OrgAccounts::default();
+        crate::input::supplementary::org_accounts(text, &file, &mut org).unwrap();
+        let org = Arc::new(org);
+        let record = OrgListRecord::of(&org, false).unwrap();
+        assert!(Arc::ptr_eq(&record.list, &org));
+        let expected = StoredList {
+            given: false,
+            files: vec![OrgFileRecord {
+                file: "org.json".into(),
+                sha256: "f".repeat(64),
+            }],
+            incomplete: true,
+            accounts: vec![
+                OrgEntryRecord {
+                    id: "111111111111".into(),
+                    state: Some("SUSPENDED".into()),
+                    name: None,
+                    arn: None,
+                    file: 0,
+                    location: "/Accounts/1".into(),
+                },
+                OrgEntryRecord {
+                    id: "222222222222".into(),
+                    state: Some("ACTIVE".into()),
+                    name: Some("b".into()),
+                    arn: Some(
+                        "arn:aws:organizations::111111111111:account/o-x/222222222222".into(),
+                    ),
+                    file: 0,
+                    location: "/Accounts/0".into(),
+                },
+            ],
+        };
+        assert_eq!(
+            serde_json::to_string_pretty(&record).unwrap(),
+            serde_json::to_string_pretty(&expected).unwrap()
+        );
+        assert!(OrgListRecord::of(&Arc::new(OrgAccounts::default()), true).is_none());
     }
 }

@@ -5,6 +5,7 @@ pub mod arn;
 pub mod asof;
 pub mod digest;
 pub mod error;
+pub mod memory;
 pub mod source;
 pub mod timestamp;
 pub mod version;

@@ -69,7 +69,6 @@ pub fn load(
         // The account's own files, else the organization list's `Arn`, else `aws`.
         partition: if plan.partition.is_empty() {
             ctx.org
-                .accounts
                 .get(&plan.account)
                 .and_then(|e| e.partition())
                 .unwrap_or("aws")

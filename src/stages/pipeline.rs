@@ -303,10 +303,13 @@ impl OutputFiles {
         output: &std::path::Path,
     ) -> Result<(), RunError> {
         if let Some(mut meta) = self.meta {
-            let json =
-                serde_json::to_vec_pretty(record).map_err(|e| output_error(meta.target(), &e))?;
-            std::io::Write::write_all(meta.file(), &json)
-                .map_err(|e| output_error(meta.target(), &e))?;
+            // Streamed: the run's record with a long organization list runs to megabytes.
+            let target = meta.target().to_path_buf();
+            let mut out = std::io::BufWriter::new(meta.file());
+            serde_json::to_writer_pretty(&mut out, record)
+                .map_err(|e| output_error(&target, &e))?;
+            std::io::Write::flush(&mut out).map_err(|e| output_error(&target, &e))?;
+            drop(out);
             meta.commit()?;
         }
         if let Some(out) = evidence_out {
@@ -443,7 +446,7 @@ impl GivenFiles {
         let org_file = org
             .sources
             .first()
-            .map(|s| (s.sha256.to_string(), org.accounts.len()));
+            .map(|s| (s.sha256.to_string(), org.len()));
         Ok(GivenFiles {
             org,
             org_file,
@@ -521,7 +524,7 @@ fn load_context(
     given: OrgAccounts,
 ) -> Result<LoadContext, RunError> {
     let org = if given.is_known() {
-        given
+        Arc::new(given)
     } else if let Some(conflict) = plan.org_conflict.take() {
         return Err(RunError::Input(conflict));
     } else {
@@ -531,7 +534,7 @@ fn load_context(
     Ok(LoadContext {
         as_of: opts.as_of,
         keep_going: opts.keep_going,
-        org: Arc::new(org),
+        org,
         known_accounts: Arc::new(known),
     })
 }

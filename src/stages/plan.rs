@@ -8,6 +8,7 @@ use crate::primitives::error::InputError;
 use crate::stages::scan::{ExportInfo, Outcome, ScannedFile};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The files of one account, by role.
 #[derive(Debug, Clone, Default)]
@@ -39,8 +40,9 @@ pub struct AccountPlan {
 pub struct Plan {
     /// Accounts sorted byte-wise by ID.
     pub accounts: Vec<AccountPlan>,
-    /// The organization's account list from every list-accounts file, merged.
-    pub org: OrgAccounts,
+    /// The organization's account list from every list-accounts file, merged (one file's
+    /// list is shared with its scan, not copied).
+    pub org: Arc<OrgAccounts>,
     /// The list-accounts files found (file indices).
     pub org_files: Vec<usize>,
     /// Two list-accounts files that disagree about an account (the error names both).
@@ -214,7 +216,13 @@ impl Planner<'_> {
             Outcome::Export(info) => {
                 if let Some(org) = &info.org {
                     self.out.org_files.push(i);
-                    if let Err(message) = self.out.org.merge(org.clone())
+                    let merged = if self.out.org.is_known() {
+                        Arc::make_mut(&mut self.out.org).merge(OrgAccounts::clone(org))
+                    } else {
+                        self.out.org = Arc::clone(org);
+                        Ok(())
+                    };
+                    if let Err(message) = merged
                         && self.out.org_conflict.is_none()
                     {
                         self.out.org_conflict = Some(InputError::file(&f.file.file, message));

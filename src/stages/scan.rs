@@ -12,6 +12,7 @@ use crate::primitives::source::FileRef;
 use crate::stages::discover::{Discovered, Source};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// What the first pass learned about one file.
@@ -62,8 +63,9 @@ pub struct ExportInfo {
     pub is_page: bool,
     /// A digest of the decoded content, to tell identical duplicates from conflicting ones.
     pub content_digest: String,
-    /// The parsed organization list (only for `OrgAccounts`).
-    pub org: Option<OrgAccounts>,
+    /// The parsed organization list (only for `OrgAccounts`), shared with the plan's list
+    /// when it is the only one.
+    pub org: Option<Arc<OrgAccounts>>,
 }
 
 /// Reads and scans one file.
@@ -103,10 +105,12 @@ pub fn scan(found: &Discovered) -> ScannedFile {
             },
         },
     };
+    let size = bytes.len() as u64;
+    crate::primitives::memory::release(bytes);
     ScannedFile {
         source: found.source.clone(),
         folder: found.folder.clone(),
-        size: bytes.len() as u64,
+        size,
         outcome,
         file,
     }
@@ -183,7 +187,7 @@ fn inspect(kind: FileKind, bytes: &[u8], file: &FileRef) -> Result<ExportInfo, I
                 file,
                 &mut org,
             )?);
-            info.org = Some(org);
+            info.org = Some(Arc::new(org));
         }
     }
     Ok(info)

@@ -8,9 +8,11 @@ use super::cells::{Kind, Limits, iso_datetime, number, text};
 use super::paged::{Layout, pages};
 use crate::checks::Status;
 use crate::model::OrgAccounts;
+use crate::model::supplementary::OrgAccount;
 use crate::output::error::OutputError;
 use crate::output::meta::{AccountRecord, RunRecord};
 use rust_xlsxwriter::{Workbook, Worksheet};
+use std::collections::BTreeSet;
 
 /// Population sheet columns.
 pub const HEADERS: [&str; 25] = [
@@ -60,15 +62,69 @@ pub struct PopulationRow<'a> {
     pub partition: String,
 }
 
-/// Every account of the population in account order: audited accounts and listed ones.
-pub fn rows(record: &RunRecord) -> Vec<PopulationRow<'_>> {
-    let org: Option<OrgAccounts> = record.org.as_ref().map(|o| o.to_org());
-    let mut out: Vec<PopulationRow<'_>> = Vec::new();
-    for a in &record.accounts {
-        let (org_status, coverage) = match &org {
+/// The population of a run: its audited accounts (in account order) and the listed accounts
+/// it did not audit, whose rows are made one at a time.
+pub struct Population<'a> {
+    org: Option<&'a OrgAccounts>,
+    audited: Vec<&'a AccountRecord>,
+    audited_ids: BTreeSet<&'a str>,
+    listed_only: usize,
+}
+
+impl<'a> Population<'a> {
+    /// The population of the run `record` describes.
+    pub fn of(record: &'a RunRecord) -> Population<'a> {
+        let org = record.org.as_ref().map(|o| &*o.list);
+        let mut audited: Vec<&AccountRecord> = record.accounts.iter().collect();
+        audited.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        let audited_ids: BTreeSet<&str> = audited.iter().map(|a| a.account_id.as_str()).collect();
+        let listed_only = org.map_or(0, |o| {
+            o.entries()
+                .filter(|e| !audited_ids.contains(&*e.id))
+                .count()
+        });
+        Population {
+            org,
+            audited,
+            audited_ids,
+            listed_only,
+        }
+    }
+
+    /// How many rows: audited accounts and listed accounts not audited.
+    fn count(&self) -> usize {
+        self.audited.len() + self.listed_only
+    }
+
+    /// Every account of the population in account order (an audited account before a listed
+    /// one with the same ID).
+    pub fn rows(&self) -> impl Iterator<Item = PopulationRow<'a>> + '_ {
+        let mut audited = self.audited.iter().copied().peekable();
+        let mut listed = self
+            .org
+            .into_iter()
+            .flat_map(|o| o.entries())
+            .filter(|e| !self.audited_ids.contains(&*e.id))
+            .peekable();
+        std::iter::from_fn(move || {
+            let audited_first = match (audited.peek(), listed.peek()) {
+                (Some(a), Some(e)) => *a.account_id <= *e.id,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            if audited_first {
+                audited.next().map(|a| self.audited_row(a))
+            } else {
+                listed.next().map(|e| self.listed_row(e))
+            }
+        })
+    }
+
+    fn audited_row(&self, a: &'a AccountRecord) -> PopulationRow<'a> {
+        let (org_status, coverage) = match self.org {
             None => ("no account list".to_string(), None),
             Some(org) => {
-                let entry = org.accounts.get(&a.account_id);
+                let entry = org.get(&a.account_id);
                 let status =
                     entry.map_or_else(|| "not listed".to_string(), |e| e.state_label().to_string());
                 let verdict = crate::checks::org_coverage::assess(
@@ -79,37 +135,32 @@ pub fn rows(record: &RunRecord) -> Vec<PopulationRow<'_>> {
                 (status, Some(verdict))
             }
         };
-        out.push(PopulationRow {
+        PopulationRow {
             account_id: a.account_id.clone(),
             name: a.name.clone(),
             audited: Some(a),
             org_status,
             coverage,
             partition: a.partition.clone(),
-        });
-    }
-    if let Some(org) = &org {
-        let audited = record
-            .accounts
-            .iter()
-            .map(|a| a.account_id.clone())
-            .collect();
-        for (id, status, reason) in crate::output::population::absent_coverage(org, &audited) {
-            let Some(entry) = org.accounts.get(&id) else {
-                continue;
-            };
-            out.push(PopulationRow {
-                name: entry.name.clone(),
-                org_status: entry.state_label().to_string(),
-                partition: entry.partition().unwrap_or("aws").to_string(),
-                account_id: id,
-                audited: None,
-                coverage: Some((status, reason)),
-            });
         }
     }
-    out.sort_by(|a, b| a.account_id.cmp(&b.account_id));
-    out
+
+    fn listed_row(&self, entry: &OrgAccount) -> PopulationRow<'a> {
+        let incomplete = self.org.is_some_and(|o| o.incomplete);
+        let missing = crate::checks::org_coverage::missing_everything();
+        PopulationRow {
+            account_id: entry.id.to_string(),
+            name: entry.name.as_deref().map(str::to_string),
+            audited: None,
+            org_status: entry.state_label().to_string(),
+            coverage: Some(crate::checks::org_coverage::assess(
+                Some(entry),
+                incomplete,
+                &missing,
+            )),
+            partition: entry.partition().unwrap_or("aws").to_string(),
+        }
+    }
 }
 
 /// The figures of the cover's "Completeness of the population" section.
@@ -152,12 +203,12 @@ impl Completeness {
 pub fn completeness(record: &RunRecord) -> Completeness {
     let mut c = Completeness {
         list_read: record.org.is_some(),
-        list_incomplete: record.org.as_ref().is_some_and(|o| o.incomplete),
-        listed: record.org.as_ref().map_or(0, |o| o.accounts.len()),
+        list_incomplete: record.org.as_ref().is_some_and(|o| o.list.incomplete),
+        listed: record.org.as_ref().map_or(0, |o| o.list.len()),
         audited: record.accounts.len(),
         ..Completeness::default()
     };
-    for row in rows(record) {
+    for row in Population::of(record).rows() {
         let id = row.account_id.clone();
         if let Some((status, _)) = &row.coverage {
             match (row.org_status.as_str(), status) {
@@ -192,8 +243,8 @@ pub fn sheets(
     record: &RunRecord,
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, OutputError> {
-    let all = rows(record);
-    let mut rows = all.iter();
+    let population = Population::of(record);
+    let mut rows = population.rows();
     let typed: Vec<(u16, Kind)> = [(8, Kind::Date), (9, Kind::Date)]
         .into_iter()
         .chain((11..=22).map(|c| (c, Kind::Count)))
@@ -206,7 +257,7 @@ pub fn sheets(
             wrap: &[4, 6, 7, 24],
             typed: &typed,
         },
-        all.len() as u64,
+        population.count() as u64,
         limits,
         |_, _| Ok(()),
         |ws, r, w| {
