@@ -133,8 +133,8 @@ pub struct AuditArgs {
     /// Compare with a previous run's results (JSONL) or workbook (.xlsx): new, changed, resolved.
     #[arg(long, value_name = "PREVIOUS")]
     pub baseline: Option<PathBuf>,
-    /// Threads that read and check accounts (default: all cores); the workbook is written by
-    /// one more.
+    /// Threads that read, check and write (default: all cores): at most N work at once, and
+    /// with 1 everything runs on one thread. The output does not depend on N.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
     /// Leave out unreadable exports (their accounts get NOT_DETERMINABLE rows) instead of failing.

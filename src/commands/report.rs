@@ -100,6 +100,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<(usize, u64), RunError> {
     };
     let file = file.map_err(|e| output_error(&args.output, &e))?;
     let mut book = WorkbookWriter::new().map_err(|e| output_error(&args.output, &e))?;
+    book.set_threads(std::thread::available_parallelism().map_or(1, |n| n.get()));
     let coverage = Coverage {
         org: org.as_ref().map(|o| std::sync::Arc::clone(&o.list)),
         audited,

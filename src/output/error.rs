@@ -39,7 +39,4 @@ pub enum OutputError {
         /// Columns of the sheet.
         columns: usize,
     },
-    /// The helper thread that writes the sheets' held-back rows stopped.
-    #[error("the workbook's helper thread failed")]
-    HelperThread,
 }

@@ -19,7 +19,7 @@ use crate::stages::scan::{Outcome, ScannedFile, scan};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::{Arc, Condvar, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 
 /// Everything `audit` needs.
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ pub struct AuditOptions {
     pub as_of: Option<time::Date>,
     /// `--org-accounts`.
     pub org_accounts: Option<PathBuf>,
-    /// Worker threads.
+    /// Threads that work at once (reading, checking, writing, compressing); at least one.
     pub threads: usize,
     /// `--keep-going`.
     pub keep_going: bool,
@@ -85,9 +85,9 @@ struct AccountOutcome {
 }
 
 /// What the workers do with an account besides loading it: run the checks, then finish the
-/// outcome so the writer's thread, which all output goes through, only writes: mark
-/// exceptions, compare with the baseline (both keep counts under a lock; neither depends on
-/// the order of accounts), and render the results and evidence lines.
+/// outcome so that writing it, which goes in account order, one account at a time, only
+/// writes: mark exceptions, compare with the baseline (both keep counts under a lock; neither
+/// depends on the order of accounts), and render the results and evidence lines.
 struct Work<'a> {
     thresholds: &'a Thresholds,
     exceptions: Mutex<Option<&'a mut crate::workflow::exceptions::Exceptions>>,
@@ -165,7 +165,6 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     let mut files = OutputFiles::create(opts)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
-        .start_handler(|_| crate::stages::threads::lower_worker_priority())
         .build()
         .map_err(|e| output_error(&opts.output, &e))?;
 
@@ -176,7 +175,7 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     let mut plan = plan_accounts(&scanned, opts.keep_going, &mut progress)?;
     let ctx = load_context(opts, &mut plan, std::mem::take(&mut given.org))?;
 
-    let mut streams = Streams::open(&mut files, &opts.output)?;
+    let mut streams = Streams::open(&mut files, &opts.output, opts.threads)?;
     let records = audit_accounts(
         opts,
         &pool,
@@ -337,7 +336,11 @@ struct Streams {
 }
 
 impl Streams {
-    fn open(files: &mut OutputFiles, output: &std::path::Path) -> Result<Self, RunError> {
+    fn open(
+        files: &mut OutputFiles,
+        output: &std::path::Path,
+        threads: usize,
+    ) -> Result<Self, RunError> {
         // Results always go to a file: the one asked for, or a scratch file the workbook reads
         // back.
         let mut scratch = None;
@@ -351,7 +354,8 @@ impl Streams {
             }
         };
         let handle = handle.map_err(|e| output_error(output, &e))?;
-        let workbook = WorkbookWriter::new().map_err(|e| output_error(output, &e))?;
+        let mut workbook = WorkbookWriter::new().map_err(|e| output_error(output, &e))?;
+        workbook.set_threads(threads);
         let evidence = match &mut files.evidence {
             Some(f) => Some(std::io::BufWriter::new(
                 f.file()
@@ -559,13 +563,18 @@ fn audit_accounts(
     };
     let mut absent =
         crate::checks::org_coverage::absent_accounts(&ctx.org, &ctx.known_accounts).peekable();
-    process_in_order(
+    let accounts = &plan.accounts;
+    crate::stages::in_order::process_in_order(
         pool,
         opts.threads,
-        &plan.accounts,
-        scanned,
-        ctx,
-        &work,
+        accounts.len(),
+        |i| {
+            let account = load(&accounts[i], scanned, ctx).map_err(RunError::Input)?;
+            let mut o = check(&account, work.thresholds, accounts[i].left_out.len());
+            (o.files, o.bytes) = footprint(&accounts[i], scanned);
+            work.finish(&mut o)?;
+            Ok::<_, RunError>(o)
+        },
         |outcome| {
             progress.advance(outcome.files, outcome.bytes);
             for l in &outcome.newly_left_out {
@@ -710,79 +719,6 @@ fn read_org_accounts(path: &std::path::Path) -> Result<OrgAccounts, RunError> {
     Ok(org)
 }
 
-/// Loads and checks accounts on `threads` workers, taking them in order, with a bounded
-/// look-ahead, and hands each outcome to `sink` in account order.
-fn process_in_order(
-    pool: &rayon::ThreadPool,
-    threads: usize,
-    accounts: &[AccountPlan],
-    files: &[ScannedFile],
-    ctx: &LoadContext,
-    work: &Work<'_>,
-    mut sink: impl FnMut(AccountOutcome) -> Result<(), RunError>,
-) -> Result<(), RunError> {
-    let window = (threads * 4).max(4);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let written = (Mutex::new(0usize), Condvar::new());
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    let (tx, rx) = mpsc::channel::<(usize, Result<AccountOutcome, RunError>)>();
-    let mut result = Ok(());
-    pool.in_place_scope(|scope| {
-        for _ in 0..threads {
-            let tx = tx.clone();
-            let (next, written, stop) = (&next, &written, &stop);
-            scope.spawn(move |_| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    if i >= accounts.len() || stop.load(std::sync::atomic::Ordering::SeqCst) {
-                        break;
-                    }
-                    {
-                        let (lock, cv) = written;
-                        let mut done = lock.lock().unwrap_or_else(|p| p.into_inner());
-                        while i >= *done + window && !stop.load(std::sync::atomic::Ordering::SeqCst)
-                        {
-                            done = cv.wait(done).unwrap_or_else(|p| p.into_inner());
-                        }
-                    }
-                    let outcome = load(&accounts[i], files, ctx).map_err(RunError::Input);
-                    let outcome = outcome.and_then(|account| {
-                        let mut o = check(&account, work.thresholds, accounts[i].left_out.len());
-                        (o.files, o.bytes) = footprint(&accounts[i], files);
-                        work.finish(&mut o)?;
-                        Ok(o)
-                    });
-                    if tx.send((i, outcome)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        let mut pending: BTreeMap<usize, Result<AccountOutcome, RunError>> = BTreeMap::new();
-        let mut expected = 0usize;
-        for (i, outcome) in rx.iter() {
-            pending.insert(i, outcome);
-            while let Some(outcome) = pending.remove(&expected) {
-                let step = outcome.and_then(&mut sink);
-                if let Err(e) = step {
-                    result = Err(e);
-                    stop.store(true, std::sync::atomic::Ordering::SeqCst);
-                }
-                expected += 1;
-                let (lock, cv) = &written;
-                *lock.lock().unwrap_or_else(|p| p.into_inner()) = expected;
-                cv.notify_all();
-            }
-            if result.is_err() {
-                let (_, cv) = &written;
-                cv.notify_all();
-            }
-        }
-    });
-    result
-}
-
 /// An input given by option rather than found under a PATH.
 fn option_input(path: &std::path::Path, kind: &str, sha256: &str, rows: usize) -> InputRecord {
     InputRecord {
@@ -799,7 +735,7 @@ fn option_input(path: &std::path::Path, kind: &str, sha256: &str, rows: usize) -
 }
 
 /// Marks a finding covered by an approved exception, and compares every result with the
-/// baseline (in the writer's thread, in results order).
+/// baseline (on the worker that checked the account, in results order).
 fn annotate(
     outcome: &mut AccountOutcome,
     exceptions: Option<&mut crate::workflow::exceptions::Exceptions>,

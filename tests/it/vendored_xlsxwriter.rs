@@ -361,3 +361,74 @@ fn rows_written_in_constant_memory_keep_their_heights_once_each() {
         assert!(element.contains(&format!("ht=\"{height}\"")), "{element}");
     }
 }
+
+/// A workbook of constant-memory sheets of different sizes and one in-memory sheet, saved with
+/// its sheets compressed on `threads` threads (0: while writing, as published).
+fn saved_with_compression_threads(dir: &Path, threads: usize) -> PathBuf {
+    let path = dir.join(format!("threads-{threads}.xlsx"));
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    workbook.set_zip_compression_level(3);
+    workbook.set_zip_compression_threads(threads);
+    // A fixed creation date: the default is the clock's, which would differ between saves.
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1).unwrap();
+    workbook.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
+    for (sheet, rows) in [(0u32, 10u32), (1, 3000), (2, 0), (3, 700)] {
+        let mut ws = workbook.new_worksheet_with_constant_memory().unwrap();
+        ws.set_name(format!("Data {sheet}")).unwrap();
+        for row in 0..rows {
+            ws.write_string(row, 0, format!("sheet {sheet} row {row}"))
+                .unwrap();
+            ws.write_number(row, 1, f64::from(row * sheet)).unwrap();
+        }
+        workbook.push_worksheet(ws);
+    }
+    workbook
+        .add_worksheet()
+        .set_name("In memory")
+        .unwrap()
+        .write_string(0, 0, "in memory")
+        .unwrap();
+    workbook.save(&path).unwrap();
+    path
+}
+
+/// The third change compresses constant-memory sheets ahead of assembly on several threads:
+/// the file is the same byte for byte whatever the number of threads, and every part holds
+/// what compressing while writing (the published way) puts there.
+#[test]
+fn sheets_compressed_on_several_threads_save_the_same_file_as_on_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = std::fs::read(saved_with_compression_threads(dir.path(), 1)).unwrap();
+    for threads in [2, 3, 8] {
+        let many = std::fs::read(saved_with_compression_threads(dir.path(), threads)).unwrap();
+        assert!(one == many, "{threads} threads wrote a different file");
+    }
+    let published = saved_with_compression_threads(dir.path(), 0);
+    let ahead = dir.path().join("threads-1.xlsx");
+    let parts = |path: &Path| {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        (0..zip.len())
+            .map(|i| {
+                let mut entry = zip.by_index(i).unwrap();
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+                (entry.name().unwrap().to_string(), text)
+            })
+            .collect::<Vec<_>>()
+    };
+    let (ahead, published) = (parts(&ahead), parts(&published));
+    assert_eq!(ahead.len(), published.len());
+    for ((name, text), (published_name, published_text)) in ahead.iter().zip(&published) {
+        assert_eq!(name, published_name);
+        assert!(text == published_text, "{name} differs");
+    }
+    let sheet2 = &ahead
+        .iter()
+        .find(|(n, _)| n == "xl/worksheets/sheet2.xml")
+        .unwrap()
+        .1;
+    assert!(
+        sheet2.contains("sheet 1 row 2999"),
+        "the largest sheet is whole"
+    );
+}

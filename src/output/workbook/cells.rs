@@ -211,6 +211,27 @@ impl Widths {
         Ok(())
     }
 
+    /// Registers every format a sheet's pages use (the header's and the columns') with the
+    /// workbook, in a fixed order, through `scratch`, a worksheet that is then thrown away.
+    /// The workbook numbers formats in the order they are first used, so sheets written on
+    /// several threads at once, which then only use formats already known, number them the
+    /// same way whatever the threads' timing.
+    pub fn register_formats(scratch: &mut Worksheet) -> Result<(), XlsxError> {
+        let w = Widths::new(&[]);
+        let formats = [
+            header_format(),
+            w.plain,
+            w.wrapped,
+            w.date,
+            w.boolean,
+            w.number,
+        ];
+        for (col, format) in formats.iter().enumerate() {
+            scratch.set_column_format(col as u16, format)?;
+        }
+        Ok(())
+    }
+
     fn is_wrapped(&self, col: u16) -> bool {
         self.wrap.get(usize::from(col)).copied().unwrap_or(false)
     }

@@ -3,12 +3,12 @@
 //! header says where the mapping comes from, and below it the CIS IAM section item by item.
 
 use super::cells::{Limits, text};
-use super::paged::{Layout, pages, rows_per_page};
+use super::paged::{Layout, Pages, pages, rows_per_page};
 use crate::checks::cis_section::{CIS_IAM_SECTION, Coverage};
 use crate::checks::frameworks::{self, Framework};
 use crate::checks::{REGISTRY, Thresholds};
 use crate::output::error::OutputError;
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
 /// Checks sheet columns.
 pub const HEADERS: [&str; 13] = [
@@ -42,7 +42,7 @@ fn framework_header(f: Framework) -> String {
 
 /// Builds the catalogue sheet.
 pub fn sheets(
-    workbook: &mut Workbook,
+    book: &Pages<'_>,
     thresholds: &Thresholds,
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, OutputError> {
@@ -58,7 +58,7 @@ pub fn sheets(
         .chain(HEADERS.len() as u16..headers.len() as u16)
         .collect();
     let mut sheets = pages(
-        workbook,
+        book,
         &Layout {
             name: "Checks",
             headers: &headers,

@@ -5,11 +5,11 @@
 
 use super::cells::{Kind, Limits, Widths, number, text};
 use super::conclusion;
-use super::paged::{Layout, pages};
+use super::paged::{Layout, Pages, pages};
 use crate::checks::frameworks::{self, Framework};
 use crate::output::error::OutputError;
 use crate::output::meta::RunRecord;
-use rust_xlsxwriter::{Workbook, Worksheet};
+use rust_xlsxwriter::Worksheet;
 use std::collections::BTreeMap;
 
 /// Controls sheet columns.
@@ -88,7 +88,7 @@ fn put(
 
 /// Builds the Controls sheet for the run's `--framework` options; none without them.
 pub fn sheets(
-    workbook: &mut Workbook,
+    book: &Pages<'_>,
     record: &RunRecord,
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, OutputError> {
@@ -102,7 +102,7 @@ pub fn sheets(
         .collect();
     let mut next = rows.iter();
     pages(
-        workbook,
+        book,
         &Layout {
             name: "Controls",
             headers: &HEADERS,

@@ -17,7 +17,7 @@ use std::io::{BufReader, BufWriter, Read, Seek, Write};
 pub const ID_HEX: usize = 12;
 
 /// IDs counted per pass when looking for repeats (bounds the memory of [`IdLedger::suffixes`]).
-const IDS_PER_PASS: u64 = 1 << 17;
+const IDS_PER_PASS: u64 = 1 << 14;
 
 /// The number behind a finding ID: the first `hex` hex characters (at most 16) of the SHA-256
 /// of the key fields joined by newlines.
@@ -89,7 +89,8 @@ impl IdLedger {
         for pass in 0..passes {
             file.rewind()?;
             let mut input = BufReader::with_capacity(1 << 16, &mut file);
-            let mut seen: HashMap<u64, u32> = HashMap::new();
+            let mut seen: HashMap<u64, u32> =
+                HashMap::with_capacity((self.count / passes + 1) as usize);
             let mut number = [0u8; 8];
             for position in 0..self.count {
                 input.read_exact(&mut number)?;

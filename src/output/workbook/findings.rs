@@ -14,15 +14,15 @@
 use super::cells::{Limits, Widths, date_format, text};
 use super::finding_id::{FindingIds, ID_HEX, IdLedger, id_number};
 use super::highlight::colour_column;
-use super::paged::{Layout, pages};
+use super::paged::{Layout, Pages, pages};
 use super::palette::{SEVERITY, STATUS};
 use super::results::ResultView;
 use super::results::RowCells;
 use super::spill::{CellRef, RowSpill, SpilledRows};
 use crate::output::error::OutputError;
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Workbook,
-    Worksheet, XlsxError,
+    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Worksheet,
+    XlsxError,
 };
 
 /// Severities in sheet order; anything else sorts last.
@@ -186,7 +186,7 @@ fn due_date_validation() -> Result<DataValidation, XlsxError> {
 
 /// Builds the findings sheets from the spilled findings.
 pub fn sheets(
-    workbook: &mut Workbook,
+    book: &Pages<'_>,
     mut findings: SortedFindings,
     ids: &FindingIds,
     thresholds: &crate::checks::Thresholds,
@@ -196,7 +196,7 @@ pub fn sheets(
     let disposition = disposition_validation()?;
     let due = due_date_validation()?;
     pages(
-        workbook,
+        book,
         &Layout {
             name: "Findings",
             headers: &HEADERS,

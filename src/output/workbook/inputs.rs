@@ -2,10 +2,10 @@
 //! generated time and what was done with it (used, skipped, left out, unassigned, duplicate).
 
 use super::cells::{Kind, Limits, iso_datetime, number, text};
-use super::paged::{Layout, pages};
+use super::paged::{Layout, Pages, pages};
 use crate::output::error::OutputError;
 use crate::output::meta::RunRecord;
-use rust_xlsxwriter::{Workbook, Worksheet};
+use rust_xlsxwriter::Worksheet;
 
 /// Inputs sheet columns.
 pub const HEADERS: [&str; 9] = [
@@ -22,13 +22,13 @@ pub const HEADERS: [&str; 9] = [
 
 /// Builds the inputs sheet.
 pub fn sheets(
-    workbook: &mut Workbook,
+    book: &Pages<'_>,
     record: &RunRecord,
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, OutputError> {
     let mut inputs = record.inputs.iter();
     pages(
-        workbook,
+        book,
         &Layout {
             name: "Inputs",
             headers: &HEADERS,

@@ -42,7 +42,9 @@ mod workflow_sheets;
 use crate::output::error::OutputError;
 use crate::output::evidence_rows::{AccountEvidence, EvidenceSheet};
 use crate::output::meta::RunRecord;
+use crate::primitives::parallel;
 use crate::workflow::Annotated;
+use paged::Pages;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet};
 use std::path::Path;
 
@@ -63,6 +65,9 @@ pub struct WorkbookWriter {
     open_items: open_items::OpenItemSpill,
     /// One per sheet of [`EvidenceSheet::ALL`].
     evidence: Vec<stream::StreamedSheet>,
+    /// Threads that write the last sheets and compress the workbook (see
+    /// [`WorkbookWriter::set_threads`]).
+    threads: usize,
 }
 
 impl WorkbookWriter {
@@ -86,7 +91,15 @@ impl WorkbookWriter {
                 .iter()
                 .map(|s| evidence_sheets::sheet(*s, &limits))
                 .collect::<std::io::Result<_>>()?,
+            threads: 1,
         })
+    }
+
+    /// At most `threads` threads (at least one) write the sheets that need the whole run and
+    /// compress the sheets into the file, at the end; the workbook is the same whatever their
+    /// number. One by default.
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = threads.max(1);
     }
 
     /// Finding IDs of `hex` hex characters instead of [`ID_HEX`]: short ones make repeated
@@ -106,8 +119,9 @@ impl WorkbookWriter {
             open_items,
             ..
         } = self;
+        let book = Pages::new(workbook);
         results::with_row(&r, account_name, |row| {
-            results.push(workbook, row)?;
+            results.push(&book, row)?;
             if findings::is_finding_status(r.status) {
                 findings.push(&r, row)?;
             } else if open_items::is_open_item_status(r.status) {
@@ -134,7 +148,7 @@ impl WorkbookWriter {
         sheet: EvidenceSheet,
         cells: &[CellRef<'_>],
     ) -> Result<(), OutputError> {
-        self.evidence[sheet.index()].push(&mut self.workbook, cells)
+        self.evidence[sheet.index()].push(&Pages::new(&mut self.workbook), cells)
     }
 
     /// Adds one account's evidence rows.
@@ -173,31 +187,17 @@ impl WorkbookWriter {
             findings,
             open_items,
             evidence,
+            threads,
         } = self;
         workbook.set_properties(&properties(record)?);
-        let summary = summary::sheets(&mut workbook, record, &limits)?;
-        let controls = controls::sheets(&mut workbook, record, &limits)?;
-        let population = population::sheets(&mut workbook, record, &limits)?;
-        let mut streamed: Vec<stream::StreamedSheet> =
-            std::iter::once(results).chain(evidence).collect();
-        for sheet in &mut streamed {
-            sheet.close(&mut workbook)?;
-        }
-        let rest = write_rest(
-            &mut workbook,
-            streamed,
+        workbook.set_zip_compression_threads(threads);
+        let sheets = write_sheets(
+            &Pages::new(&mut workbook),
+            std::iter::once(results).chain(evidence).collect(),
             (findings, open_items),
-            record,
-            results_jsonl,
-            &limits,
+            (record, results_jsonl),
+            (&limits, threads),
         )?;
-
-        let sheets: Vec<Worksheet> = summary
-            .into_iter()
-            .chain(controls)
-            .chain(population)
-            .chain(rest)
-            .collect();
         let names: Vec<String> = sheets.iter().map(Worksheet::name).collect();
         let cover = cover::sheet(record, &names)?;
         let header = print::page_header(record);
@@ -258,53 +258,74 @@ fn created(record: &RunRecord) -> Result<ExcelDateTime, OutputError> {
     })
 }
 
-/// Every sheet after the Summary, in workbook order: Findings, Open items, Results, Changes,
-/// Exceptions, the evidence sheets, Inputs, Checks. The streamed sheets' last pages (rows held back while
-/// they could still be tables; already opened by [`stream::StreamedSheet::close`]) are filled
-/// on a helper thread while this one writes the others.
-fn write_rest(
-    workbook: &mut Workbook,
-    streamed: Vec<stream::StreamedSheet>,
+/// A sheet's pages, or why they could not be written.
+type Written = Result<Vec<Worksheet>, OutputError>;
+
+/// Every sheet after the cover, in workbook order: Summary, Controls, Population, Findings,
+/// Open items, Results, Changes, Exceptions, the evidence sheets, Inputs, Checks.
+///
+/// The small sheets are written first, in turn; then the large ones (Findings, Open items,
+/// Changes, and the streamed sheets' last pages: rows held back while they could still be
+/// tables) are written at the same time on up to `threads` threads, largest first, once
+/// every format they use is known to the workbook (see [`cells::Widths::register_formats`]).
+fn write_sheets(
+    book: &Pages<'_>,
+    mut streamed: Vec<stream::StreamedSheet>,
     (findings, open_items): (findings::FindingSpill, open_items::OpenItemSpill),
-    record: &RunRecord,
-    results_jsonl: &Path,
-    limits: &Limits,
+    (record, results_jsonl): (&RunRecord, &Path),
+    (limits, threads): (&Limits, usize),
 ) -> Result<Vec<Worksheet>, OutputError> {
+    let thresholds = &record.options.thresholds;
+    let summary = summary::sheets(book, record, limits)?;
+    let controls = controls::sheets(book, record, limits)?;
+    let population = population::sheets(book, record, limits)?;
+    let exceptions = workflow_sheets::exceptions(book, record, limits)?;
+    let inputs = inputs::sheets(book, record, limits)?;
+    let checks = checks_sheet::sheets(book, thresholds, limits)?;
+    for sheet in &mut streamed {
+        sheet.close(book)?;
+    }
     let (findings, ids) = findings.finish()?;
-    let (streamed, findings, open_items, changes, exceptions, inputs, checks) =
-        std::thread::scope(|scope| {
-            let helper = scope.spawn(move || {
-                streamed
-                    .into_iter()
-                    .map(stream::StreamedSheet::write_held)
-                    .collect::<Result<Vec<_>, OutputError>>()
-            });
-            let thresholds = &record.options.thresholds;
-            let findings = findings::sheets(workbook, findings, &ids, thresholds, limits);
-            let open_items = open_items::sheets(workbook, open_items, thresholds, limits);
-            let changes = workflow_sheets::changes(workbook, record, results_jsonl, &ids, limits);
-            let exceptions = workflow_sheets::exceptions(workbook, record, limits);
-            let inputs = inputs::sheets(workbook, record, limits);
-            let checks = checks_sheet::sheets(workbook, thresholds, limits);
-            let streamed = helper
-                .join()
-                .unwrap_or_else(|_| Err(OutputError::HelperThread));
-            (
-                streamed, findings, open_items, changes, exceptions, inputs, checks,
-            )
-        });
-    let mut streamed = streamed?.into_iter();
+    cells::Widths::register_formats(&mut book.worksheet()?)?;
+
+    let streamed_count = streamed.len();
+    let mut jobs: Vec<parallel::Job<'_, Written>> = vec![Box::new(|| {
+        findings::sheets(book, findings, &ids, thresholds, limits)
+    })];
+    jobs.extend(
+        streamed
+            .into_iter()
+            .map(|sheet| -> parallel::Job<'_, Written> { Box::new(move || sheet.write_held()) }),
+    );
+    jobs.push(Box::new(|| {
+        open_items::sheets(book, open_items, thresholds, limits)
+    }));
+    jobs.push(Box::new(|| {
+        workflow_sheets::changes(book, record, results_jsonl, &ids, limits)
+    }));
+    let mut written = parallel::run(threads, jobs).into_iter();
+    let mut next = || written.next().unwrap_or_else(|| Ok(Vec::new()));
+    let findings = next()?;
+    let mut streamed = Vec::with_capacity(streamed_count);
+    for _ in 0..streamed_count {
+        streamed.push(next()?);
+    }
+    let (open_items, changes) = (next()?, next()?);
+    let mut streamed = streamed.into_iter();
     let results = streamed.next().unwrap_or_default();
-    let evidence_pages: Vec<Worksheet> = streamed.flatten().collect();
-    Ok(findings?
+    let evidence_pages = streamed.flatten();
+    Ok(summary
         .into_iter()
-        .chain(open_items?)
+        .chain(controls)
+        .chain(population)
+        .chain(findings)
+        .chain(open_items)
         .chain(results)
-        .chain(changes?)
-        .chain(exceptions?)
+        .chain(changes)
+        .chain(exceptions)
         .chain(evidence_pages)
-        .chain(inputs?)
-        .chain(checks?)
+        .chain(inputs)
+        .chain(checks)
         .collect())
 }
 

@@ -11,12 +11,12 @@ use super::cells::{Limits, Widths, text};
 use super::evidence_request::request;
 use super::findings::{check_titles, text_of, title_of};
 use super::highlight::colour_column;
-use super::paged::{Layout, pages};
+use super::paged::{Layout, Pages, pages};
 use super::palette::{SEVERITY, STATUS};
 use super::results::RowCells;
 use super::spill::{CellRef, RowSpill};
 use crate::output::error::OutputError;
-use rust_xlsxwriter::{Workbook, Worksheet};
+use rust_xlsxwriter::Worksheet;
 
 /// Open items sheet columns.
 pub const HEADERS: [&str; 18] = [
@@ -82,7 +82,7 @@ impl OpenItemSpill {
 
 /// Builds the open items sheets from the spilled items.
 pub fn sheets(
-    workbook: &mut Workbook,
+    book: &Pages<'_>,
     mut spill: OpenItemSpill,
     thresholds: &crate::checks::Thresholds,
     limits: &Limits,
@@ -91,7 +91,7 @@ pub fn sheets(
     let total = spill.count();
     let mut items = spill.rows.drain()?;
     pages(
-        workbook,
+        book,
         &Layout {
             name: "Open items",
             headers: &HEADERS,

@@ -5,6 +5,27 @@
 use super::cells::{Kind, Limits, Styling, Widths, filter, filter_header, table};
 use crate::output::error::OutputError;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use std::sync::Mutex;
+
+/// The workbook's source of new pages, shared by the threads that write sheets at the same
+/// time: each page is a constant-memory worksheet the workbook makes (its temporary file and
+/// its share of the workbook's formats), and the sheet is pushed into the workbook at the end.
+pub struct Pages<'a>(Mutex<&'a mut Workbook>);
+
+impl<'a> Pages<'a> {
+    /// New pages of `workbook`.
+    pub fn new(workbook: &'a mut Workbook) -> Pages<'a> {
+        Pages(Mutex::new(workbook))
+    }
+
+    /// A new, empty constant-memory worksheet.
+    pub fn worksheet(&self) -> Result<Worksheet, XlsxError> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .new_worksheet_with_constant_memory()
+    }
+}
 
 /// The name of page `index` (1-based) of a sheet: `NAME`, then `NAME 2`, ...
 pub fn page_name(base: &str, index: u32) -> String {
@@ -59,13 +80,13 @@ impl Page {
     /// as rows arrive and gets its autofilter when closed; callers stream only rows past the
     /// table limit.
     pub fn open(
-        workbook: &mut Workbook,
+        pages: &Pages<'_>,
         layout: &Layout<'_>,
         index: u32,
         rows: Option<u32>,
         limits: &Limits,
     ) -> Result<Page, XlsxError> {
-        let mut ws = workbook.new_worksheet_with_constant_memory()?;
+        let mut ws = pages.worksheet()?;
         ws.set_name(page_name(layout.name, index))?;
         let is_table = rows.is_some_and(|n| n <= limits.table_rows);
         match rows {
@@ -124,7 +145,7 @@ impl Page {
 /// page's row count; `row` writes data row `r` (1-based on the page) and is called `total`
 /// times in all, in order.
 pub fn pages(
-    workbook: &mut Workbook,
+    pages: &Pages<'_>,
     layout: &Layout<'_>,
     total: u64,
     limits: &Limits,
@@ -137,7 +158,7 @@ pub fn pages(
     let mut index = 1u32;
     loop {
         let rows = remaining.min(per_page) as u32;
-        let mut page = Page::open(workbook, layout, index, Some(rows), limits)?;
+        let mut page = Page::open(pages, layout, index, Some(rows), limits)?;
         prepare(&mut page.ws, rows)?;
         for r in 1..=rows {
             let (ws, widths) = page.parts();

@@ -5,13 +5,13 @@
 //! cover's "Completeness of the population" section ([`completeness`]).
 
 use super::cells::{Kind, Limits, iso_datetime, number, text};
-use super::paged::{Layout, pages};
+use super::paged::{Layout, Pages, pages};
 use crate::checks::Status;
 use crate::model::OrgAccounts;
 use crate::model::supplementary::OrgAccount;
 use crate::output::error::OutputError;
 use crate::output::meta::{AccountRecord, RunRecord};
-use rust_xlsxwriter::{Workbook, Worksheet};
+use rust_xlsxwriter::Worksheet;
 use std::collections::BTreeSet;
 
 /// Population sheet columns.
@@ -239,7 +239,7 @@ pub fn completeness(record: &RunRecord) -> Completeness {
 
 /// Builds the Population sheet.
 pub fn sheets(
-    workbook: &mut Workbook,
+    book: &Pages<'_>,
     record: &RunRecord,
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, OutputError> {
@@ -250,7 +250,7 @@ pub fn sheets(
         .chain((11..=22).map(|c| (c, Kind::Count)))
         .collect();
     pages(
-        workbook,
+        book,
         &Layout {
             name: NAME,
             headers: &HEADERS,

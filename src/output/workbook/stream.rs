@@ -8,10 +8,10 @@
 //! written while the accounts are still being checked, and memory stays bounded by one row.
 
 use super::cells::{Limits, cell};
-use super::paged::{Layout, Page, rows_per_page};
+use super::paged::{Layout, Page, Pages, rows_per_page};
 use super::spill::{CellRef, RowSpill};
 use crate::output::error::OutputError;
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
 /// A sheet's layout with static lifetimes, kept by a sheet written over time.
 pub type StaticLayout = Layout<'static>;
@@ -44,11 +44,7 @@ impl StreamedSheet {
     }
 
     /// Adds one row.
-    pub fn push(
-        &mut self,
-        workbook: &mut Workbook,
-        cells: &[CellRef<'_>],
-    ) -> Result<(), OutputError> {
+    pub fn push(&mut self, book: &Pages<'_>, cells: &[CellRef<'_>]) -> Result<(), OutputError> {
         if cells.len() > self.layout.headers.len() {
             return Err(OutputError::RowTooWide {
                 sheet: self.layout.name,
@@ -71,17 +67,11 @@ impl StreamedSheet {
         if held == u64::from(rows_per_page(&self.limits)) && held <= table_rows {
             // A full page within the table limit (only with limits where a page is no bigger
             // than a table): a table, written now.
-            self.close(workbook)?;
+            self.close(book)?;
             self.fill_held()?;
         } else if held > table_rows {
             // Past the table limit: this page becomes an autofilter page, written from now on.
-            let mut page = Page::open(
-                workbook,
-                &self.layout,
-                self.page_index(),
-                None,
-                &self.limits,
-            )?;
+            let mut page = Page::open(book, &self.layout, self.page_index(), None, &self.limits)?;
             let mut held = self.held.drain()?;
             let mut rows = 0;
             while let Some(row) = held.next_row()? {
@@ -108,12 +98,12 @@ impl StreamedSheet {
     /// held back (or an empty table for a sheet without rows), is opened as a table. Runs on
     /// the thread that owns the workbook; [`StreamedSheet::write_held`] then fills the page and
     /// may run on another.
-    pub fn close(&mut self, workbook: &mut Workbook) -> Result<(), OutputError> {
+    pub fn close(&mut self, book: &Pages<'_>) -> Result<(), OutputError> {
         self.close_open()?;
         if self.held.rows() > 0 || self.done.is_empty() {
             let count = self.held.rows() as u32;
             let page = Page::open(
-                workbook,
+                book,
                 &self.layout,
                 self.page_index(),
                 Some(count),

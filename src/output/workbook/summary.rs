@@ -6,13 +6,12 @@
 
 use super::cells::{Kind, Limits, number, text};
 use super::conclusion::draft;
-use super::paged::{Layout, pages};
+use super::paged::{Layout, Pages, pages};
 use crate::checks::{CheckMeta, REGISTRY};
 use crate::output::error::OutputError;
 use crate::output::meta::RunRecord;
 use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartLegendPosition, ChartSolidFill, ChartType, Workbook, Worksheet,
-    XlsxError,
+    Chart, ChartFormat, ChartLegendPosition, ChartSolidFill, ChartType, Worksheet, XlsxError,
 };
 
 /// Summary sheet columns.
@@ -97,7 +96,7 @@ fn chart(checks: u32) -> Chart {
 /// Builds the summary sheet: an "all accounts" row per check, then one row per account and
 /// check, and the chart beside them.
 pub fn sheets(
-    workbook: &mut Workbook,
+    book: &Pages<'_>,
     record: &RunRecord,
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, OutputError> {
@@ -111,7 +110,7 @@ pub fn sheets(
     let total = (checks * (record.accounts.len() + 1)) as u64;
     let mut i = 0usize;
     let mut sheets = pages(
-        workbook,
+        book,
         &Layout {
             name: "Summary",
             headers: &HEADERS,

@@ -5,12 +5,12 @@
 use super::cells::{Limits, Widths, number, text};
 use super::finding_id::FindingIds;
 use super::findings::is_finding_status;
-use super::paged::{Layout, pages};
+use super::paged::{Layout, Pages, pages};
 use super::results::parse_line;
 use crate::checks::ResultKey;
 use crate::output::error::OutputError;
 use crate::output::meta::RunRecord;
-use rust_xlsxwriter::{Workbook, Worksheet};
+use rust_xlsxwriter::Worksheet;
 use std::io::BufRead;
 use std::path::Path;
 
@@ -40,7 +40,7 @@ const CHANGE_HEADERS: [&str; 8] = [
 
 /// The Exceptions sheet: every entry of the exceptions file, applied, expired or stale.
 pub fn exceptions(
-    workbook: &mut Workbook,
+    book: &Pages<'_>,
     record: &RunRecord,
     limits: &Limits,
 ) -> Result<Vec<Worksheet>, OutputError> {
@@ -49,7 +49,7 @@ pub fn exceptions(
     }
     let mut entries = record.exceptions.iter();
     pages(
-        workbook,
+        book,
         &Layout {
             name: "Exceptions",
             headers: &EXCEPTION_HEADERS,
@@ -93,7 +93,7 @@ pub fn exceptions(
 /// baseline results that are gone (resolved findings, removed passes). A row whose status or
 /// previous status is FAIL or PARTIAL shows the finding ID, as the Findings sheet does.
 pub fn changes(
-    workbook: &mut Workbook,
+    book: &Pages<'_>,
     record: &RunRecord,
     results_jsonl: &Path,
     ids: &FindingIds,
@@ -109,7 +109,7 @@ pub fn changes(
     // Findings of this run so far, in results order: the position of the next one.
     let mut findings = 0u64;
     pages(
-        workbook,
+        book,
         &Layout {
             name: "Changes",
             headers: &CHANGE_HEADERS,

@@ -44,7 +44,13 @@ use std::collections::HashSet;
 use std::io::Write;
 
 #[cfg(feature = "constant_memory")]
+use std::collections::HashMap;
+#[cfg(feature = "constant_memory")]
+use std::fs::File;
+#[cfg(feature = "constant_memory")]
 use std::io::{BufReader, Seek};
+#[cfg(feature = "constant_memory")]
+use std::path::Path;
 
 use std::sync::{Arc, Mutex};
 #[cfg(not(target_arch = "wasm32"))]
@@ -79,6 +85,10 @@ pub struct Packager<W: Write> {
     zip: ZipWriter<StreamWriter<W>>,
     zip_options: SimpleFileOptions,
     zip_options_for_binary_files: SimpleFileOptions,
+    // Worksheet files compressed ahead of assembly, by worksheet index, each a
+    // temporary zip file holding the one entry.
+    #[cfg(feature = "constant_memory")]
+    compressed: HashMap<usize, File>,
 }
 
 impl<W: Write + Send> Packager<W> {
@@ -112,7 +122,91 @@ impl<W: Write + Send> Packager<W> {
             zip,
             zip_options,
             zip_options_for_binary_files,
+            #[cfg(feature = "constant_memory")]
+            compressed: HashMap::new(),
         }
+    }
+
+    // Compress the constant memory worksheet files ahead of assembly, each into
+    // a temporary zip file of one entry, on up to `threads` threads, largest
+    // first. `write_worksheet_file()` then copies the compressed data as it is.
+    #[cfg(feature = "constant_memory")]
+    pub(crate) fn compress_worksheets(
+        &mut self,
+        workbook: &mut Workbook,
+        tempdir: &Path,
+        threads: usize,
+    ) -> Result<(), XlsxError> {
+        let mut jobs: Vec<(usize, u64, &mut Worksheet)> = Vec::new();
+        let mut index = 1;
+        for worksheet in &mut workbook.worksheets {
+            if worksheet.is_chartsheet {
+                continue;
+            }
+            if worksheet.use_constant_memory {
+                // The cell data written so far, to start with the largest.
+                let size = worksheet.file_writer().stream_position()?;
+                jobs.push((index, size, worksheet));
+            }
+            index += 1;
+        }
+        jobs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+
+        let options = self.zip_options;
+        let queue = Mutex::new(jobs.into_iter());
+        let done = Mutex::new(Vec::new());
+        let work = || -> Result<(), XlsxError> {
+            loop {
+                let job = queue.lock().unwrap_or_else(|p| p.into_inner()).next();
+                let Some((index, _, worksheet)) = job else {
+                    return Ok(());
+                };
+                let file = Self::compress_worksheet(worksheet, index, tempdir, options)?;
+                done.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((index, file));
+            }
+        };
+        // The calling thread is one of the `threads`.
+        thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut result = work();
+            for helper in helpers {
+                let joined = helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                result = result.and(joined);
+            }
+            result
+        })?;
+        self.compressed
+            .extend(done.into_inner().unwrap_or_else(|p| p.into_inner()));
+        Ok(())
+    }
+
+    // Compress one constant memory worksheet file into a temporary zip file.
+    #[cfg(feature = "constant_memory")]
+    fn compress_worksheet(
+        worksheet: &mut Worksheet,
+        index: usize,
+        tempdir: &Path,
+        options: SimpleFileOptions,
+    ) -> Result<File, XlsxError> {
+        let file = tempfile::tempfile_in(tempdir)
+            .map_err(|error| XlsxError::TempFileError(tempdir.to_path_buf(), error))?;
+        let mut zip = ZipWriter::new(file);
+        zip.start_file(format!("xl/worksheets/sheet{index}.xml"), options)?;
+        // As write_worksheet_file() does, in the same 3 sections.
+        worksheet.assemble_xml_file_start();
+        zip.write_all(worksheet.writer.get_ref())?;
+        worksheet.flush_last_row();
+        let file_writer = worksheet.file_writer();
+        file_writer.rewind()?;
+        std::io::copy(&mut BufReader::new(file_writer.get_ref()), &mut zip)?;
+        xmlwriter::reset(&mut worksheet.writer);
+        worksheet.assemble_xml_file_end();
+        zip.write_all(worksheet.writer.get_ref())?;
+        Ok(zip.finish()?)
     }
 
     // Write the XML files that make up the xlsx OPC package.
@@ -450,6 +544,13 @@ impl<W: Write + Send> Packager<W> {
         worksheet: &mut Worksheet,
         index: usize,
     ) -> Result<(), XlsxError> {
+        #[cfg(feature = "constant_memory")]
+        if let Some(file) = self.compressed.remove(&index) {
+            let mut archive = zip::ZipArchive::new(file)?;
+            self.zip.raw_copy_file(archive.by_index_raw(0)?)?;
+            return Ok(());
+        }
+
         let filename = format!("xl/worksheets/sheet{index}.xml");
         self.zip.start_file(filename, self.zip_options)?;
 

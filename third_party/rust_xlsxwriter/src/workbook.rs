@@ -356,6 +356,8 @@ pub struct Workbook {
     num_chartsheets: u16,
     use_large_file: bool,
     zip_compression_level: Option<i64>,
+    #[cfg(feature = "constant_memory")]
+    zip_compression_threads: usize,
     default_format: Format,
     default_row_height: u32,
     default_col_width: u32,
@@ -448,6 +450,8 @@ impl Workbook {
             num_chartsheets: 0,
             use_large_file: false,
             zip_compression_level: None,
+            #[cfg(feature = "constant_memory")]
+            zip_compression_threads: 0,
             feature_property_bags: HashSet::new(),
             default_format: Format::default(),
             default_row_height: 20,
@@ -2267,6 +2271,28 @@ impl Workbook {
         self
     }
 
+    /// Compress the constant memory worksheets on several threads when saving.
+    ///
+    /// A constant memory worksheet's cell data waits in a temporary file until
+    /// the workbook is saved, and its compression into the xlsx file is usually
+    /// most of the time `save()` takes. With `threads` of 1 or more, each such
+    /// worksheet is compressed on its own into a temporary file (in the
+    /// directory set with [`Workbook::set_tempdir()`]), on up to `threads`
+    /// threads, largest first, and the compressed data is then copied into the
+    /// xlsx file in the usual order. The saved file does not depend on the
+    /// number of threads. The default, 0, compresses while writing, as before.
+    ///
+    /// # Parameters
+    ///
+    /// - `threads`: The most threads that compress at once.
+    ///
+    #[cfg(feature = "constant_memory")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "constant_memory")))]
+    pub fn set_zip_compression_threads(&mut self, threads: usize) -> &mut Workbook {
+        self.zip_compression_threads = threads;
+        self
+    }
+
     /// Add a signed vba macro file to the workbook.
     ///
     /// The `add_vba_project_with_signature()` method can be used to add signed
@@ -2785,7 +2811,14 @@ impl Workbook {
         package_options = self.set_package_options(package_options)?;
 
         // Create the Packager object that will assemble the zip/xlsx file.
-        let packager = Packager::new(writer, self.use_large_file, self.zip_compression_level);
+        #[allow(unused_mut)]
+        let mut packager =
+            Packager::new(writer, self.use_large_file, self.zip_compression_level);
+        #[cfg(feature = "constant_memory")]
+        if self.zip_compression_threads > 0 {
+            let tempdir = self.tempdir.clone().unwrap_or_else(std::env::temp_dir);
+            packager.compress_worksheets(self, &tempdir, self.zip_compression_threads)?;
+        }
         packager.assemble_file(self, &package_options)?;
 
         Ok(())
