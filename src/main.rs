@@ -8,6 +8,7 @@ use iam_evidence::cli::{Cli, Command};
 use iam_evidence::commands;
 
 fn main() {
+    iam_evidence::primitives::memory::fix_mmap_threshold();
     let cli = Cli::parse();
     let outcome = match &cli.command {
         Command::Audit(args) => commands::audit::run(args),

@@ -212,7 +212,6 @@ pub fn org_accounts(
             entry: u32::try_from(i).unwrap_or(u32::MAX),
         });
     }
-    crate::primitives::memory::release(list);
     // The first entry (in file order) that lists an account again with another state, or
     // that has no Id, is the error.
     if let Some((first, again)) = first_disagreement(&entries) {

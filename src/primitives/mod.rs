@@ -1,6 +1,6 @@
 //! Primitives every layer uses: ARNs, timestamps, the as-of date, source references, digests,
-//! errors, the version line, releasing large buffers and independent jobs on bounded threads.
-//! They import nothing else of the crate.
+//! errors, the version line, the allocator's threshold for large blocks and independent jobs on
+//! bounded threads. They import nothing else of the crate.
 
 pub mod arn;
 pub mod asof;

@@ -106,7 +106,6 @@ pub fn scan(found: &Discovered) -> ScannedFile {
         },
     };
     let size = bytes.len() as u64;
-    crate::primitives::memory::release(bytes);
     ScannedFile {
         source: found.source.clone(),
         folder: found.folder.clone(),
