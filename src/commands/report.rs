@@ -12,7 +12,6 @@ use crate::output::error::OutputError;
 use crate::output::evidence_rows::EvidenceSheet;
 use crate::output::meta::{
     AccountRecord, Engagement, InputRecord, PartRecord, RunOptions, RunRecord, input_digest,
-    status_index,
 };
 use crate::output::population::OrgListRecord;
 use crate::output::workbook::{CellRef, WorkbookWriter};
@@ -378,7 +377,7 @@ fn count_result(accounts: &mut BTreeMap<String, AccountRecord>, r: &AnnotatedRec
             parse_status(&r.result.status),
         )
     {
-        a.counts.entry(check.meta.id).or_default()[status_index(status)] += 1;
+        a.counts.add(check.meta.id, status);
         if r.exception.is_some() {
             *a.excepted.entry(check.meta.id).or_default() += 1;
         }

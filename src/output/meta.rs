@@ -55,7 +55,7 @@ pub struct AccountRecord {
     pub policies: usize,
     /// Result counts per check and status.
     #[serde(skip)]
-    pub counts: BTreeMap<&'static str, [u64; 5]>,
+    pub counts: CheckCounts,
     /// Results per check covered by an approved exception.
     #[serde(skip)]
     pub excepted: BTreeMap<&'static str, u64>,
@@ -266,7 +266,7 @@ impl RunRecord {
             }
         }
         for a in &self.accounts {
-            for (check, counts) in &a.counts {
+            for (check, counts) in a.counts.iter() {
                 let t = out.entry(check).or_default();
                 for (i, c) in counts.iter().enumerate() {
                     t[i] += c;
@@ -274,6 +274,43 @@ impl RunRecord {
             }
         }
         out
+    }
+}
+
+/// An account's results counted by check and status (indexed like [`Status::ALL`]), in check
+/// ID order. Kept for every account until the end of the run, so compact: a sorted list of the
+/// checks that have results (an account's few dozen), not a tree.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckCounts(Vec<(&'static str, [u32; 5])>);
+
+impl CheckCounts {
+    /// Counts one result of `check` with `status`.
+    pub fn add(&mut self, check: &'static str, status: Status) {
+        let at = match self.0.binary_search_by(|(c, _)| (*c).cmp(check)) {
+            Ok(at) => at,
+            Err(at) => {
+                self.0.insert(at, (check, [0; 5]));
+                at
+            }
+        };
+        self.0[at].1[status_index(status)] += 1;
+    }
+
+    /// The counts of `check` (zeros when it has none).
+    pub fn get(&self, check: &str) -> [u64; 5] {
+        self.0
+            .binary_search_by(|(c, _)| (*c).cmp(check))
+            .map_or([0; 5], |at| self.0[at].1.map(u64::from))
+    }
+
+    /// Every check with results and its counts, in check ID order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, [u64; 5])> + '_ {
+        self.0.iter().map(|(c, n)| (*c, n.map(u64::from)))
+    }
+
+    /// Gives back the room a growing list keeps spare (call once the account is counted).
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
     }
 }
 
@@ -297,6 +334,25 @@ pub fn meta_path(results: &std::path::Path) -> std::path::PathBuf {
     let mut name = results.as_os_str().to_os_string();
     name.push(".meta.json");
     std::path::PathBuf::from(name)
+}
+
+#[cfg(test)]
+mod check_counts_tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_kept_per_check_and_status_in_check_order() {
+        let mut c = CheckCounts::default();
+        c.add("root-mfa", Status::Pass);
+        c.add("access-key-age", Status::Fail);
+        c.add("root-mfa", Status::Pass);
+        c.add("root-mfa", Status::NotDeterminable);
+        assert_eq!(c.get("root-mfa"), [2, 0, 0, 0, 1]);
+        assert_eq!(c.get("access-key-age"), [0, 1, 0, 0, 0]);
+        assert_eq!(c.get("no-such-check"), [0; 5]);
+        let order: Vec<&str> = c.iter().map(|(check, _)| check).collect();
+        assert_eq!(order, ["access-key-age", "root-mfa"]);
+    }
 }
 
 #[cfg(test)]
@@ -336,7 +392,7 @@ mod tests {
                     users: 0,
                     roles: 0,
                     policies: 0,
-                    counts: BTreeMap::new(),
+                    counts: CheckCounts::default(),
                     excepted: BTreeMap::new(),
                     as_of_day: None,
                     report_time: Some((*t).into()),

@@ -7,7 +7,7 @@ use crate::output::atomic::{AtomicFile, output_error};
 use crate::output::jsonl::JsonlWriter;
 use crate::output::meta::{
     AccountRecord, ChangesRecord, ExceptionStanding, InputRecord, RunOptions, RunRecord,
-    input_digest, status_index,
+    input_digest,
 };
 use crate::output::workbook::WorkbookWriter;
 use crate::primitives::error::RunError;
@@ -207,6 +207,8 @@ pub fn run(opts: &AuditOptions) -> Result<RunSummary, RunError> {
     );
     record.org =
         crate::output::population::OrgListRecord::of(&ctx.org, opts.org_accounts.is_some());
+    // What the scan and the plan found is in the record now; the workbook's end needs memory.
+    drop((scanned, plan, ctx));
 
     for line in crate::stages::left_out::lines(&record.inputs) {
         progress.warn(&line);
@@ -764,10 +766,11 @@ fn read_exceptions(
 fn check(account: &Account, thresholds: &Thresholds, planned_left_out: usize) -> AccountOutcome {
     let results = crate::checks::run_all(account, thresholds);
     let population = crate::output::population::PopulationFacts::of(account, &results);
-    let mut counts: BTreeMap<&'static str, [u64; 5]> = BTreeMap::new();
+    let mut counts = crate::output::meta::CheckCounts::default();
     for r in &results {
-        counts.entry(r.check_id).or_default()[status_index(r.status)] += 1;
+        counts.add(r.check_id, r.status);
     }
+    counts.shrink_to_fit();
     let record = AccountRecord {
         account_id: account.id.clone(),
         name: account.org.name(&account.id).map(str::to_string),

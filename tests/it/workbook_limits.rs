@@ -3,9 +3,9 @@
 //! styled, frozen header instead of a table.
 
 use crate::workbook_support::*;
-use iam_evidence::checks::Thresholds;
+use iam_evidence::checks::{Status, Thresholds};
 use iam_evidence::output::evidence_rows::{AccountEvidence, Cell, USER_HEADERS};
-use iam_evidence::output::meta::{AccountRecord, RunOptions, RunRecord};
+use iam_evidence::output::meta::{AccountRecord, CheckCounts, RunOptions, RunRecord};
 use iam_evidence::output::workbook::{Limits, WorkbookWriter, parse_line};
 use iam_evidence::primitives::asof::AsOfRule;
 use std::collections::BTreeMap;
@@ -32,8 +32,12 @@ fn build(dir: &std::path::Path, limits: Limits) -> std::path::PathBuf {
     for i in 0..RESULTS {
         writeln!(f, "{}", result_line(i)).unwrap();
     }
-    let mut counts = BTreeMap::new();
-    counts.insert("console-user-mfa", [5u64, 5, 0, 0, 0]);
+    let mut counts = CheckCounts::default();
+    for status in [Status::Pass, Status::Fail] {
+        for _ in 0..5 {
+            counts.add("console-user-mfa", status);
+        }
+    }
     let record = RunRecord {
         tool: "iam-evidence",
         version: "test",

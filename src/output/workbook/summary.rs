@@ -138,7 +138,7 @@ pub fn sheets(
                 Ok(put(ws, row, (ALL_ACCOUNTS, ""), check, &counts, ex, w)?)
             } else {
                 let account = &record.accounts[block - 1];
-                let counts = account.counts.get(check.0.id).copied().unwrap_or_default();
+                let counts = account.counts.get(check.0.id);
                 let ex = account.excepted.get(check.0.id).copied().unwrap_or(0);
                 let id = (
                     account.account_id.as_str(),
