@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
 /// Items a worker may run ahead of the sink, per worker (bounds the parked items' memory).
-const AHEAD_PER_WORKER: usize = 4;
+const AHEAD_PER_WORKER: usize = 2;
 
 /// Outcomes waiting for their turn.
 struct Turns<T, E> {
