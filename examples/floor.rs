@@ -71,8 +71,8 @@ fn cell_text(row: u32, col: u16, chars: usize) -> String {
     text
 }
 
-/// One sheet of the audit's workbook: its name, rows, filled cells a row (rounded up) and
-/// characters a filled cell (rounded).
+/// One sheet of the audit's workbook: its rows, filled cells a row (rounded up) and characters
+/// a filled cell (rounded).
 struct SheetShape {
     rows: u32,
     cols: u16,

@@ -46,15 +46,7 @@ pub const META: CheckMeta = CheckMeta {
             "nothing to reconcile: the account's exports offer no pair to compare",
         ),
     ],
-    references: References {
-        cis_v1_4_to_v4: None,
-        cis_v5: None,
-        cis_v6: None,
-        cis_v7: None,
-        security_hub: None,
-        config_rule: None,
-        control_tower: None,
-    },
+    references: References::NONE,
     needs: &[
         ExportKind::CredentialReport,
         ExportKind::AuthorizationDetails,

@@ -31,6 +31,19 @@ pub struct References {
     pub control_tower: Option<&'static str>,
 }
 
+impl References {
+    /// A check no benchmark or AWS control references (the tool's own tests).
+    pub const NONE: References = References {
+        cis_v1_4_to_v4: None,
+        cis_v5: None,
+        cis_v6: None,
+        cis_v7: None,
+        security_hub: None,
+        config_rule: None,
+        control_tower: None,
+    };
+}
+
 /// A check's metadata: the one source for the CLI listing, the Checks sheet and the docs.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct CheckMeta {

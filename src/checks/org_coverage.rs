@@ -45,15 +45,7 @@ pub const META: CheckMeta = CheckMeta {
              export; or audited but not in the list (or the list is incomplete: it ends with a NextToken)",
         ),
     ],
-    references: References {
-        cis_v1_4_to_v4: None,
-        cis_v5: None,
-        cis_v6: None,
-        cis_v7: None,
-        security_hub: None,
-        config_rule: None,
-        control_tower: None,
-    },
+    references: References::NONE,
     needs: &[ExportKind::CredentialReport, ExportKind::AuthorizationDetails],
 };
 

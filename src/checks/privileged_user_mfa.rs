@@ -49,15 +49,7 @@ pub const META: CheckMeta = CheckMeta {
              account lacks the credential report or the authorization details export",
         ),
     ],
-    references: References {
-        cis_v1_4_to_v4: None,
-        cis_v5: None,
-        cis_v6: None,
-        cis_v7: None,
-        security_hub: None,
-        config_rule: None,
-        control_tower: None,
-    },
+    references: References::NONE,
     needs: &[
         ExportKind::AuthorizationDetails,
         ExportKind::CredentialReport,

@@ -58,6 +58,9 @@ pub fn process_in_order<T: Send, E: Send>(
                     t = moved.wait(t).unwrap_or_else(|p| p.into_inner());
                 }
             }
+            if stop.load(Ordering::SeqCst) {
+                return;
+            }
             let outcome = compute(i);
             let mut t = lock();
             t.parked.insert(i, outcome);

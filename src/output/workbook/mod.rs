@@ -303,14 +303,15 @@ fn write_sheets(
     jobs.push(Box::new(|| {
         workflow_sheets::changes(book, record, results_jsonl, &ids, limits)
     }));
-    let mut written = parallel::run(threads, jobs).into_iter();
-    let mut next = || written.next().unwrap_or_else(|| Ok(Vec::new()));
-    let findings = next()?;
-    let mut streamed = Vec::with_capacity(streamed_count);
-    for _ in 0..streamed_count {
-        streamed.push(next()?);
-    }
-    let (open_items, changes) = (next()?, next()?);
+    // The first error in job order, as when the sheets were written in turn.
+    let mut written = parallel::run(threads, jobs)
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter();
+    let findings = written.next().unwrap_or_default();
+    let streamed: Vec<Vec<Worksheet>> = written.by_ref().take(streamed_count).collect();
+    let open_items = written.next().unwrap_or_default();
+    let changes = written.next().unwrap_or_default();
     let mut streamed = streamed.into_iter();
     let results = streamed.next().unwrap_or_default();
     let evidence_pages = streamed.flatten();

@@ -196,16 +196,7 @@ impl<W: Write + Send> Packager<W> {
             .map_err(|error| XlsxError::TempFileError(tempdir.to_path_buf(), error))?;
         let mut zip = ZipWriter::new(file);
         zip.start_file(format!("xl/worksheets/sheet{index}.xml"), options)?;
-        // As write_worksheet_file() does, in the same 3 sections.
-        worksheet.assemble_xml_file_start();
-        zip.write_all(worksheet.writer.get_ref())?;
-        worksheet.flush_last_row();
-        let file_writer = worksheet.file_writer();
-        file_writer.rewind()?;
-        std::io::copy(&mut BufReader::new(file_writer.get_ref()), &mut zip)?;
-        xmlwriter::reset(&mut worksheet.writer);
-        worksheet.assemble_xml_file_end();
-        zip.write_all(worksheet.writer.get_ref())?;
+        Self::write_constant_memory_worksheet(worksheet, &mut zip)?;
         Ok(zip.finish()?)
     }
 
@@ -555,33 +546,40 @@ impl<W: Write + Send> Packager<W> {
         self.zip.start_file(filename, self.zip_options)?;
 
         if worksheet.use_constant_memory {
-            // Write the constant memory style worksheet in 3 sections.
-
-            // Section 1. In memory metadata at start of the file.
-            worksheet.assemble_xml_file_start();
-            self.zip.write_all(worksheet.writer.get_ref())?;
-
-            #[cfg(feature = "constant_memory")]
-            {
-                // Section 2. On disk cell data.
-                // We also need to flush the last remaining row.
-                worksheet.flush_last_row();
-
-                let file_writer = worksheet.file_writer();
-                file_writer.rewind().unwrap();
-                let mut reader = BufReader::new(file_writer.get_ref());
-                std::io::copy(&mut reader, &mut self.zip)?;
-            }
-
-            // Section 3. In memory metadata at end of the file.
-            xmlwriter::reset(&mut worksheet.writer);
-            worksheet.assemble_xml_file_end();
-            self.zip.write_all(worksheet.writer.get_ref())?;
+            Self::write_constant_memory_worksheet(worksheet, &mut self.zip)?;
         } else {
             // Non "constant memory" mode is all in memory.
             self.zip.write_all(worksheet.writer.get_ref())?;
         }
 
+        Ok(())
+    }
+
+    // Write a constant memory style worksheet in 3 sections.
+    fn write_constant_memory_worksheet(
+        worksheet: &mut Worksheet,
+        out: &mut impl Write,
+    ) -> Result<(), XlsxError> {
+        // Section 1. In memory metadata at start of the file.
+        worksheet.assemble_xml_file_start();
+        out.write_all(worksheet.writer.get_ref())?;
+
+        #[cfg(feature = "constant_memory")]
+        {
+            // Section 2. On disk cell data.
+            // We also need to flush the last remaining row.
+            worksheet.flush_last_row();
+
+            let file_writer = worksheet.file_writer();
+            file_writer.rewind()?;
+            let mut reader = BufReader::new(file_writer.get_ref());
+            std::io::copy(&mut reader, out)?;
+        }
+
+        // Section 3. In memory metadata at end of the file.
+        xmlwriter::reset(&mut worksheet.writer);
+        worksheet.assemble_xml_file_end();
+        out.write_all(worksheet.writer.get_ref())?;
         Ok(())
     }
 
